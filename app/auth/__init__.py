@@ -1,0 +1,3 @@
+from app.auth.routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,3 @@
+from app.cohorts.routes import bp
+
+__all__ = ["bp"]

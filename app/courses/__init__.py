@@ -1,0 +1,3 @@
+from app.courses.routes import bp
+
+__all__ = ["bp"]

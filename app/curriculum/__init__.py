@@ -1,0 +1,1 @@
+"""Curriculum as files: `loader` (files -> spec, pure) and `importer` (spec -> DB)."""

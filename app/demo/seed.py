@@ -1,0 +1,91 @@
+"""Create (or refresh) the demo organization, cohort and users. Idempotent.
+
+Run after the course import. Every run sets new random passwords and returns them,
+so the printed logins always work and no fixed password ships in the code.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from app.errors import DomainError
+from app.extensions import db
+from app.models import (
+    Cohort,
+    CohortInstructor,
+    Course,
+    Enrollment,
+    Organization,
+    Role,
+    SupervisorAssignment,
+    User,
+)
+from app.pacing import cohort_today
+
+DEMO_TZ = "America/New_York"
+PEOPLE = [
+    ("admin@example.org", "Avery Admin", Role.ADMIN, None),
+    ("instructor@example.org", "Imani Instructor", Role.INSTRUCTOR, None),
+    ("supervisor@example.org", "Samuel Supervisor, LICSW", Role.SUPERVISOR, "riverbend"),
+    ("orgadmin@example.org", "Olivia Orgadmin", Role.ORG_ADMIN, "riverbend"),
+    ("trainee@example.org", "Theo Trainee", Role.TRAINEE, "riverbend"),
+    ("jordan.trainee@example.org", "Jordan Rivera", Role.TRAINEE, "riverbend"),
+    ("casey.trainee@example.org", "Casey Nguyen", Role.TRAINEE, "riverbend"),
+    ("harbor.admin@example.org", "Harper Harbor", Role.ORG_ADMIN, "harbor"),
+]
+ORGS = {"riverbend": ("Riverbend Family Services", 25), "harbor": ("Harbor Youth Partners", 10)}
+
+
+@dataclass
+class Login:
+    email: str
+    role: Role
+    password: str
+
+
+def _get_or_create(model, where: dict, **values):
+    obj = db.session.scalar(sa.select(model).filter_by(**where))
+    if obj is None:
+        obj = model(**where, **values)
+        db.session.add(obj)
+        db.session.flush()
+    return obj
+
+
+def seed_demo(course_slug: str = "therapeutic-mentoring") -> list[Login]:
+    course = db.session.scalar(sa.select(Course).where(Course.slug == course_slug))
+    if course is None:
+        raise DomainError(f"Course {course_slug!r} is not imported yet: run `flask course import` first.")
+    orgs = {key: _get_or_create(Organization, {"slug": key}, name=name, seat_limit=seats)
+            for key, (name, seats) in ORGS.items()}
+    start = cohort_today(DEMO_TZ) - timedelta(weeks=3)
+    cohort = _get_or_create(Cohort, {"name": "Riverbend — Fall cohort"}, organization_id=orgs["riverbend"].id,
+                            course_id=course.id, start_date=start, timezone=DEMO_TZ)
+    cohort.start_date = start  # keep it "three weeks ago" whenever the demo is refreshed
+    _get_or_create(Cohort, {"name": "Harbor — Winter cohort"}, organization_id=orgs["harbor"].id,
+                   course_id=course.id, start_date=start + timedelta(weeks=8), timezone=DEMO_TZ)
+
+    logins, users = [], {}
+    for email, name, role, org in PEOPLE:
+        user = _get_or_create(User, {"email": email}, name=name, role=role,
+                              organization_id=orgs[org].id if org else None, timezone=DEMO_TZ)
+        password = secrets.token_urlsafe(9)
+        user.set_password(password)
+        user.is_active = True
+        users[email] = user
+        logins.append(Login(email, role, password))
+
+    _get_or_create(CohortInstructor, {"cohort_id": cohort.id, "user_id": users["instructor@example.org"].id},
+                   is_lead=True)
+    supervisor = users["supervisor@example.org"]
+    for email, _name, role, _org in PEOPLE:
+        if role is Role.TRAINEE:
+            _get_or_create(Enrollment, {"cohort_id": cohort.id, "user_id": users[email].id})
+            _get_or_create(SupervisorAssignment, {"trainee_id": users[email].id,
+                                                  "supervisor_id": supervisor.id})
+    db.session.flush()
+    return logins

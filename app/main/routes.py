@@ -1,0 +1,56 @@
+"""Home, the per-role dashboard and the health check."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+
+from app import policy
+from app.cohorts.services import visible_cohorts_query
+from app.extensions import db
+from app.guards import guard
+from app.main import services
+from app.models import Role
+from app.pacing import cohort_today, week_number
+
+bp = Blueprint("main", __name__, template_folder="templates")
+
+
+@bp.get("/")
+@guard(policy.public)
+def index():
+    return redirect(url_for("main.dashboard" if current_user.is_authenticated else "auth.login"))
+
+
+@bp.get("/healthz")
+@guard(policy.public)
+def healthz():
+    db.session.execute(sa.text("SELECT 1"))
+    return {"status": "ok"}
+
+
+@bp.get("/dashboard")
+@guard(policy.signed_in)
+def dashboard():
+    role = current_user.role
+    ctx: dict = {}
+    if role is Role.TRAINEE:
+        enrollments = services.trainee_enrollments(current_user)
+        ctx["enrollments"] = [
+            (e, week_number(e.cohort.start_date, cohort_today(e.cohort.timezone))) for e in enrollments
+        ]
+        ctx["supervisors"] = services.supervisors_of(current_user)
+    elif role is Role.SUPERVISOR:
+        ctx["supervisees"] = services.supervisees_of(current_user)
+    elif role in (Role.INSTRUCTOR, Role.ORG_ADMIN):
+        cohorts = list(db.session.scalars(visible_cohorts_query(current_user).limit(20)))
+        ctx["cohorts"] = [
+            (c, week_number(c.start_date, cohort_today(c.timezone))) for c in cohorts
+        ]
+        ctx["counts"] = services.trainee_counts([c.id for c in cohorts])
+        if role is Role.ORG_ADMIN and current_user.organization:
+            ctx["seats_used"] = services.seats_in_use(current_user.organization_id)
+    elif role is Role.ADMIN:
+        ctx["stats"] = services.platform_counts()
+    return render_template(f"main/dashboard_{role.value}.html", **ctx)

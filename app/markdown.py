@@ -1,0 +1,42 @@
+"""The one Markdown pipeline: Python-Markdown, then nh3 with an allow-list.
+
+Python-Markdown passes raw HTML through, so its output is never trusted; nh3
+keeps only the tags, attributes and URL schemes below. Course files and learner
+text both go through here.
+"""
+
+from __future__ import annotations
+
+import markdown as md
+import nh3
+from markupsafe import Markup
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s",
+    "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "td": {"align"},
+    "th": {"align"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def render_markdown(text: str | None, *, shift_headings: int = 0) -> Markup:
+    html = md.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    if shift_headings:
+        for level in range(6, 0, -1):
+            new = min(level + shift_headings, 6)
+            html = html.replace(f"<h{level}", f"<h{new}").replace(f"</h{level}>", f"</h{new}>")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="nofollow noopener noreferrer",
+        strip_comments=True,
+    )
+    return Markup(clean)  # noqa: S704 - sanitized by nh3 just above

@@ -1,0 +1,39 @@
+"""All models, imported so that metadata (and Alembic) sees every table."""
+
+from app.models.audit import AuditEvent
+from app.models.curriculum import (
+    Course,
+    DiscussionPrompt,
+    Module,
+    Question,
+    Quiz,
+    Rubric,
+    RubricCriterion,
+    Scenario,
+)
+from app.models.mail import OutboxMessage
+from app.models.orgs import Cohort, CohortInstructor, Enrollment, EnrollmentStatus, Organization
+from app.models.users import AuthToken, Role, SupervisorAssignment, TokenPurpose, User
+
+__all__ = [
+    "AuditEvent",
+    "AuthToken",
+    "Cohort",
+    "CohortInstructor",
+    "Course",
+    "DiscussionPrompt",
+    "Enrollment",
+    "EnrollmentStatus",
+    "Module",
+    "Organization",
+    "OutboxMessage",
+    "Question",
+    "Quiz",
+    "Role",
+    "Rubric",
+    "RubricCriterion",
+    "Scenario",
+    "SupervisorAssignment",
+    "TokenPurpose",
+    "User",
+]
