@@ -1,0 +1,110 @@
+"""`flask course validate` and `flask course import` on the shipped course and broken copies."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import sqlalchemy as sa
+
+from app.models import Course, Module, Question
+from tests.conftest import COURSE_DIR
+
+
+def test_shipped_course_validates(runner):
+    result = runner.invoke(args=["course", "validate", str(COURSE_DIR)])
+    assert result.exit_code == 0, result.output
+    assert "OK: Therapeutic Mentoring Certificate" in result.output
+    assert "12 weeks" in result.output
+
+
+@pytest.fixture
+def broken(tmp_path):
+    copy = tmp_path / "course"
+    shutil.copytree(COURSE_DIR, copy)
+    return copy
+
+
+def _week(root, n: int):
+    return next((root / "weeks").glob(f"{n:02d}-*"))
+
+
+def _edit(path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+BREAKAGES = {
+    "missing quiz file": (lambda r: (_week(r, 3) / "quiz.toml").unlink(),
+                          "quiz.toml: file is missing"),
+    "TOML syntax error": (lambda r: _edit(_week(r, 2) / "module.toml", "week = 2", "week = = 2"),
+                          "module.toml: is not valid TOML"),
+    "short lecture": (lambda r: (_week(r, 4) / "lecture.md").write_text("# Short\n\nToo short."),
+                      "lecture.md: has 3 words; at least 700 are required"),
+    "week out of range": (lambda r: _edit(_week(r, 5) / "module.toml", "week = 5", "week = 99"),
+                          "module.toml: week: must be between 1 and 52, not 99"),
+    "duplicate module slug": (
+        lambda r: _edit(_week(r, 2) / "module.toml", 'slug = "scope-and-boundaries"',
+                        'slug = "what-is-therapeutic-mentoring"'),
+        "module slug: 'what-is-therapeutic-mentoring' is also used in week 1"),
+    "bad assessment": (lambda r: _edit(_week(r, 1) / "scenario.toml", 'assessment = "formative"',
+                                       'assessment = "graded"'),
+                       "scenario.toml: assessment: 'graded' is not one of formative, summative"),
+    "summative week marked formative": (
+        lambda r: _edit(_week(r, 6) / "scenario.toml", 'assessment = "summative"', 'assessment = "formative"'),
+        "scenario.assessment: course.toml lists this week as summative"),
+    "crisis scenario without content note": (
+        lambda r: _edit(_week(r, 9) / "scenario.toml", "content_note", "content_note_x"),
+        "scenario.toml: content_note: is required"),
+    "rubric anchors missing a level": (
+        lambda r: _edit(r / "rubric.toml", '  "Adapts pace and tone to the mentee; notices and repairs ruptures.",\n', ""),
+        "rubric.toml: criteria[1].anchors: must have 4 to 4 items, not 3"),
+    "pass mark not a number": (lambda r: _edit(r / "course.toml", "pass_percent = 80", 'pass_percent = "80"'),
+                               "course.toml: quizzes.pass_percent: must be a whole number"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BREAKAGES))
+def test_broken_copy_fails_with_file_field_and_reason(runner, broken, name):
+    breakage, message = BREAKAGES[name]
+    breakage(broken)
+    result = runner.invoke(args=["course", "validate", str(broken)])
+    assert result.exit_code == 1
+    assert message in result.output, result.output
+
+
+def test_quiz_with_two_correct_single_choice_options_fails(runner, broken):
+    quiz = _week(broken, 1) / "quiz.toml"
+    text = quiz.read_text()
+    head, sep, rest = text.partition('kind = "single"')
+    assert sep, "week 1 quiz has a single-choice question"
+    rest = rest.replace("correct = false", "correct = true", 1)
+    quiz.write_text(head + sep + rest)
+    result = runner.invoke(args=["course", "validate", str(broken)])
+    assert result.exit_code == 1
+    assert "needs exactly one correct option, not 2" in result.output
+
+
+def test_import_writes_the_course_and_a_second_import_changes_nothing(runner, db):
+    first = runner.invoke(args=["course", "import", str(COURSE_DIR)])
+    assert first.exit_code == 0, first.output
+    assert "0 updated, 0 archived" in first.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Module)) == 12
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Question)) >= 60
+    second = runner.invoke(args=["course", "import", str(COURSE_DIR)])
+    assert "0 added, 0 updated, 0 archived" in second.output
+
+
+def test_dry_run_writes_nothing(runner, db):
+    result = runner.invoke(args=["course", "import", "--dry-run", str(COURSE_DIR)])
+    assert result.exit_code == 0
+    assert "Dry run: nothing was written." in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Course)) == 0
+
+
+def test_broken_course_imports_nothing(runner, broken, db):
+    (_week(broken, 12) / "lecture.md").write_text("# Too short")
+    result = runner.invoke(args=["course", "import", str(broken)])
+    assert result.exit_code == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Course)) == 0

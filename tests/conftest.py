@@ -1,0 +1,151 @@
+"""Shared fixtures: one app per test session on the chosen database, a clean
+database for every test, clients logged in per role, and the real course.
+
+The database comes from TEST_DATABASE_URL (PostgreSQL in CI's second run);
+by default a SQLite file in a temporary folder, so a live server thread in the
+browser tests sees the same data as the test itself.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+
+from app import create_app
+from app.extensions import db as _db
+from config import TestingConfig, _database_url
+from tests import factories
+
+ROOT = Path(__file__).resolve().parent.parent
+COURSE_DIR = ROOT / "courses" / "therapeutic-mentoring"
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives real Chromium through Playwright")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return _database_url(url)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production.
+
+    Flask reuses an already-pushed app context for a request, which would share
+    `g` (and the signed-in user) and the database session between the test and
+    the requests it makes. Afterwards the test's own session starts a fresh
+    transaction, so it sees what the request committed.
+    """
+
+    def open(self, *args, **kwargs):
+        def isolated():
+            _cv_app.set(None)
+            return FlaskClient.open(self, *args, **kwargs)
+
+        response = contextvars.copy_context().run(isolated)
+        if _cv_app.get(None) is not None:
+            session = _db.session()
+            if not (session.new or session.dirty or session.deleted):
+                session.rollback()
+        return response
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+
+    app = create_app(Config)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    tables = _db.metadata.sorted_tables
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def db(app):
+    """The database, emptied after the test. Code under test may commit freely."""
+    with app.app_context():
+        yield _db
+        _db.session.remove()
+        _empty_all_tables()
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app, db):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def course(db):
+    """The real therapeutic-mentoring course, imported."""
+    from app.curriculum.importer import sync_course
+    from app.curriculum.loader import load_course
+
+    sync_course(load_course(COURSE_DIR))
+    db.session.commit()
+    from app.models import Course
+
+    return db.session.scalar(sa.select(Course))
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    page = client.get(path).get_data(as_text=True)
+    match = CSRF_META.search(page)
+    assert match, f"no CSRF token on {path}: {page[:300]}"
+    return match.group(1)
+
+
+def login(client, user, password: str = factories.PASSWORD):
+    token = csrf_token(client)
+    return client.post("/login", data={"email": user.email, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def people(db):
+    """Two organizations and one user per role, plus a user of the other organization."""
+    return factories.make_people()
+
+
+@pytest.fixture
+def login_as(app, people):
+    def _login(who: str):
+        c = app.test_client()
+        if who != "anonymous":
+            response = login(c, people[who])
+            assert response.status_code == 302, f"{who} could not sign in"
+        return c
+
+    return _login

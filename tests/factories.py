@@ -1,0 +1,166 @@
+"""Factories for every model: `make_*(**overrides)` adds, flushes and returns."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+
+from app.db import utcnow
+from app.extensions import db
+from app.models import (
+    AuditEvent,
+    AuthToken,
+    Cohort,
+    CohortInstructor,
+    Course,
+    DiscussionPrompt,
+    Enrollment,
+    Module,
+    Organization,
+    OutboxMessage,
+    Question,
+    Quiz,
+    Role,
+    Rubric,
+    RubricCriterion,
+    Scenario,
+    SupervisorAssignment,
+    TokenPurpose,
+    User,
+)
+
+PASSWORD = "correct horse battery"
+_seq = itertools.count(1)
+_hashes: dict[str, str] = {}  # scrypt is slow on purpose; hash each test password once
+
+
+def _add(obj):
+    db.session.add(obj)
+    db.session.flush()
+    return obj
+
+
+def make_org(**kw) -> Organization:
+    n = next(_seq)
+    return _add(Organization(**{"name": f"Org {n}", "slug": f"org-{n}", "seat_limit": 20, **kw}))
+
+
+def make_user(role: Role = Role.TRAINEE, *, password: str = PASSWORD, **kw) -> User:
+    n = next(_seq)
+    user = User(**{"email": f"user{n}@example.org", "name": f"Test {role.label} {n}", "role": role, **kw})
+    if password not in _hashes:
+        user.set_password(password)
+        _hashes[password] = user.password_hash
+    user.password_hash = _hashes[password]
+    return _add(user)
+
+
+def make_course(**kw) -> Course:
+    n = next(_seq)
+    return _add(Course(**{"slug": f"course-{n}", "title": f"Course {n}", "version": "1", **kw}))
+
+
+def make_module(course: Course, week: int = 1, **kw) -> Module:
+    n = next(_seq)
+    return _add(Module(**{"course_id": course.id, "slug": f"module-{n}", "week": week,
+                          "title": f"Week {week}", **kw}))
+
+
+def make_scenario(module: Module, **kw) -> Scenario:
+    n = next(_seq)
+    return _add(Scenario(**{"course_id": module.course_id, "module_id": module.id, "slug": f"scenario-{n}",
+                            "title": f"Scenario {n}", "assessment": "formative", **kw}))
+
+
+def make_discussion_prompt(module: Module, **kw) -> DiscussionPrompt:
+    n = next(_seq)
+    return _add(DiscussionPrompt(**{"course_id": module.course_id, "module_id": module.id,
+                                    "slug": f"prompt-{n}", "title": f"Prompt {n}", "prompt_md": "Discuss.",
+                                    **kw}))
+
+
+def make_quiz(module: Module, **kw) -> Quiz:
+    n = next(_seq)
+    return _add(Quiz(**{"course_id": module.course_id, "module_id": module.id, "slug": f"quiz-{n}",
+                        "title": f"Quiz {n}", "pass_percent": 80, "max_attempts": 3, **kw}))
+
+
+def make_question(quiz: Quiz, **kw) -> Question:
+    n = next(_seq)
+    options = [{"key": "o1", "text": "Yes", "correct": True, "feedback": "Right."},
+               {"key": "o2", "text": "No", "correct": False, "feedback": "Not quite."}]
+    return _add(Question(**{"quiz_id": quiz.id, "key": f"q{n}", "position": n, "kind": "single",
+                            "prompt_md": "Pick one", "options": options, **kw}))
+
+
+def make_rubric(course: Course, **kw) -> Rubric:
+    n = next(_seq)
+    return _add(Rubric(**{"course_id": course.id, "slug": f"rubric-{n}", "title": "Rubric", **kw}))
+
+
+def make_criterion(rubric: Rubric, **kw) -> RubricCriterion:
+    n = next(_seq)
+    return _add(RubricCriterion(**{"rubric_id": rubric.id, "key": f"crit-{n}", "position": n,
+                                   "title": f"Criterion {n}", "anchors": ["a", "b", "c", "d"], **kw}))
+
+
+def make_cohort(course: Course, org: Organization | None = None, *, start: date | None = None,
+                instructors: tuple[User, ...] = (), **kw) -> Cohort:
+    n = next(_seq)
+    cohort = _add(Cohort(**{"name": f"Cohort {n}", "course_id": course.id,
+                            "organization_id": org.id if org else None,
+                            "start_date": start or date.today() - timedelta(weeks=3), **kw}))
+    for i, person in enumerate(instructors):
+        _add(CohortInstructor(cohort_id=cohort.id, user_id=person.id, is_lead=i == 0))
+    return cohort
+
+
+def make_enrollment(cohort: Cohort, user: User, **kw) -> Enrollment:
+    return _add(Enrollment(cohort_id=cohort.id, user_id=user.id, **kw))
+
+
+def make_assignment(trainee: User, supervisor: User) -> SupervisorAssignment:
+    return _add(SupervisorAssignment(trainee_id=trainee.id, supervisor_id=supervisor.id))
+
+
+def make_token(user: User, **kw) -> AuthToken:
+    n = next(_seq)
+    now = utcnow()
+    return _add(AuthToken(**{"user_id": user.id, "purpose": TokenPurpose.PASSWORD_RESET,
+                             "token_hash": f"{n:064d}", "expires_at": now + timedelta(hours=1), **kw}))
+
+
+def make_outbox(**kw) -> OutboxMessage:
+    return _add(OutboxMessage(**{"to_address": "x@example.org", "subject": "Hi", "body": "Body", **kw}))
+
+
+def make_audit(**kw) -> AuditEvent:
+    return _add(AuditEvent(**{"action": "test", "object_type": "Thing", **kw}))
+
+
+def make_people() -> dict:
+    """Org A with a cohort, its staff and trainee; org B with its own admin."""
+    org_a, org_b = make_org(name="Org A"), make_org(name="Org B")
+    course = make_course()
+    make_module(course, 1)
+    instructor = make_user(Role.INSTRUCTOR)
+    cohort = make_cohort(course, org_a, instructors=(instructor,))
+    trainee = make_user(Role.TRAINEE, organization_id=org_a.id)
+    make_enrollment(cohort, trainee)
+    supervisor = make_user(Role.SUPERVISOR, organization_id=org_a.id)
+    make_assignment(trainee, supervisor)
+    people = {
+        "trainee": trainee,
+        "instructor": instructor,
+        "supervisor": supervisor,
+        "org_admin": make_user(Role.ORG_ADMIN, organization_id=org_a.id),
+        "admin": make_user(Role.ADMIN),
+        "other_org": make_user(Role.ORG_ADMIN, organization_id=org_b.id),
+        "other_trainee": make_user(Role.TRAINEE, organization_id=org_b.id),
+        "cohort": cohort,
+        "course": course,
+        "org_a": org_a,
+        "org_b": org_b,
+    }
+    db.session.commit()
+    return people

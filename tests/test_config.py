@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import pytest
+
+from app import create_app
+from config import ProductionConfig, _database_url
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    class NoSecret(ProductionConfig):
+        SECRET_KEY = None
+
+    with pytest.raises(RuntimeError, match="SECRET_KEY is not set"):
+        create_app(NoSecret)
+
+
+def test_production_cookies_are_secure():
+    class WithSecret(ProductionConfig):
+        SECRET_KEY = "x" * 32
+        SQLALCHEMY_DATABASE_URI = "sqlite://"
+
+    app = create_app(WithSecret)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize(("given", "used"), [
+    ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+    ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+    ("sqlite:///x.db", "sqlite:///x.db"),
+])
+def test_database_urls_use_psycopg3(given, used):
+    assert _database_url(given) == used

@@ -1,0 +1,46 @@
+"""Truth tables for the object rules, without a database."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from app import policy
+from app.models.users import Role
+
+
+def person(role, uid=1, org=10, active=True):
+    return SimpleNamespace(id=uid, role=role, organization_id=org, is_authenticated=True, is_active=active)
+
+
+ANON = SimpleNamespace(is_authenticated=False, is_active=False)
+COHORT = SimpleNamespace(organization_id=10, staff=[SimpleNamespace(user_id=7)])
+
+
+@pytest.mark.parametrize(("user", "enrolled", "expected"), [
+    (ANON, False, False),
+    (person(Role.ADMIN, org=None), False, True),
+    (person(Role.ORG_ADMIN, org=10), False, True),
+    (person(Role.ORG_ADMIN, org=11), False, False),
+    (person(Role.INSTRUCTOR, uid=7), False, True),
+    (person(Role.INSTRUCTOR, uid=8), False, False),
+    (person(Role.TRAINEE), True, True),
+    (person(Role.TRAINEE), False, False),
+    (person(Role.SUPERVISOR), True, False),
+    (person(Role.ADMIN, active=False), False, False),
+])
+def test_can_view_cohort(user, enrolled, expected):
+    assert policy.can_view_cohort(user, COHORT, is_enrolled=enrolled) is expected
+
+
+def test_trainees_do_not_see_the_roster():
+    assert policy.can_see_roster(person(Role.INSTRUCTOR, uid=7), COHORT)
+    assert not policy.can_see_roster(person(Role.TRAINEE), COHORT)
+
+
+def test_archived_course_is_for_admins_only():
+    archived = SimpleNamespace(archived_at="2026-01-01")
+    assert policy.can_view_course(person(Role.ADMIN), archived)
+    assert not policy.can_view_course(person(Role.TRAINEE), archived)
+    assert not policy.can_view_course(ANON)

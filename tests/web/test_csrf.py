@@ -1,0 +1,33 @@
+"""Every POST route refuses a request without a CSRF token, signed in or not."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.models import AuditEvent, User
+
+
+def _post_rules(app):
+    return sorted((r for r in app.url_map.iter_rules() if "POST" in r.methods), key=lambda r: r.endpoint)
+
+
+def test_there_are_post_routes_to_check(app):
+    assert len(_post_rules(app)) >= 6
+
+
+@pytest.mark.parametrize("who", ["anonymous", "admin", "trainee"])
+def test_post_without_token_is_refused(app, people, login_as, who, db):
+    client = login_as(who)
+    args = {"cohort_id": people["cohort"].id, "slug": people["course"].slug, "token": "x"}
+    refused = []
+    for rule in _post_rules(app):
+        url = rule.build({k: v for k, v in args.items() if k in rule.arguments})[1]
+        response = client.post(url, data={"email": people["admin"].email, "password": "whatever",
+                                          "name": "Changed"})
+        refused.append((rule.endpoint, response.status_code))
+        if response.status_code == 400:
+            assert "The form expired" in response.get_data(as_text=True)
+    assert all(code == 400 for _, code in refused), refused
+    # and nothing changed: the profile name was not saved, nobody signed out
+    assert db.session.query(User).filter_by(name="Changed").count() == 0
+    assert db.session.query(AuditEvent).count() == 0

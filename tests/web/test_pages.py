@@ -1,0 +1,116 @@
+"""What each role sees: dashboards, the outline, cohort pages and tenancy."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import template_rendered
+
+from app.models import Module, Role
+from app.pacing import cohort_today
+from tests import factories
+from tests.conftest import login
+
+
+def test_outline_shows_all_twelve_weeks_with_their_activities(course, client, db):
+    user = factories.make_user(Role.TRAINEE)
+    db.session.commit()
+    login(client, user)
+    page = client.get(f"/courses/{course.slug}").get_data(as_text=True)
+    for week in range(1, 13):
+        assert f'id="week-{week}"' in page
+    titles = db.session.scalars(sa.select(Module.title).order_by(Module.week)).all()
+    for title in titles:
+        assert title.replace("&", "&amp;").replace("'", "&#39;") in page
+    assert page.count("Assessed") == 2
+    assert page.count("Content note") >= 2
+
+
+def test_trainee_dashboard_shows_the_current_week(people, login_as, db):
+    cohort = people["cohort"]
+    cohort.start_date = cohort_today(cohort.timezone) - timedelta(weeks=3)
+    db.session.commit()
+    page = login_as("trainee").get("/dashboard").get_data(as_text=True)
+    assert "week 4 of 12" in page
+    assert people["supervisor"].name in page
+    assert people["instructor"].name in page
+
+
+def test_trainee_without_enrollment_sees_what_to_do(login_as):
+    page = login_as("other_trainee").get("/dashboard").get_data(as_text=True)
+    assert "You are not enrolled in a cohort yet" in page
+
+
+def test_supervisor_sees_only_their_supervisees(people, login_as, db):
+    stranger = factories.make_user(Role.TRAINEE, name="Not Supervised Here")
+    db.session.commit()
+    page = login_as("supervisor").get("/dashboard").get_data(as_text=True)
+    assert people["trainee"].name in page
+    assert stranger.name not in page
+
+
+def test_org_admin_sees_own_cohorts_and_seats_only(people, login_as, db):
+    other_cohort = factories.make_cohort(people["course"], people["org_b"], name="Org B Private Cohort")
+    db.session.commit()
+    page = login_as("org_admin").get("/dashboard").get_data(as_text=True)
+    assert people["cohort"].name in page
+    assert "1</strong> of 20 seats in use" in page
+    assert other_cohort.name not in page
+    listing = login_as("org_admin").get("/cohorts/").get_data(as_text=True)
+    assert other_cohort.name not in listing
+    assert login_as("org_admin").get(f"/cohorts/{other_cohort.id}").status_code == 404
+
+
+def test_roster_is_shown_to_staff_not_to_trainees(people, login_as):
+    url = f"/cohorts/{people['cohort'].id}"
+    assert people["trainee"].email in login_as("instructor").get(url).get_data(as_text=True)
+    trainee_view = login_as("trainee").get(url).get_data(as_text=True)
+    assert "Trainees in this cohort" not in trainee_view
+
+
+def test_every_role_gets_its_own_dashboard(app, people, login_as):
+    seen = []
+
+    def record(sender, template, context, **extra):
+        seen.append(template.name)
+
+    template_rendered.connect(record, app)
+    try:
+        for who in ("trainee", "instructor", "supervisor", "org_admin", "admin"):
+            assert login_as(who).get("/dashboard").status_code == 200
+    finally:
+        template_rendered.disconnect(record, app)
+    dashboards = [name for name in seen if name.startswith("main/dashboard_")]
+    assert dashboards == [f"main/dashboard_{r}.html" for r in
+                          ("trainee", "instructor", "supervisor", "org_admin", "admin")]
+
+
+def test_cohort_list_paginates(people, login_as, db):
+    for i in range(25):
+        factories.make_cohort(people["course"], people["org_a"], name=f"Bulk cohort {i:02d}")
+    db.session.commit()
+    client = login_as("org_admin")
+    first = client.get("/cohorts/").get_data(as_text=True)
+    assert "Page 1 of 2" in first
+    second = client.get("/cohorts/?page=2").get_data(as_text=True)
+    assert "Page 2 of 2" in second
+
+
+def test_outline_query_count_does_not_grow_with_weeks(course, client, db, app):
+    user = factories.make_user()
+    db.session.commit()
+    login(client, user)
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        client.get(f"/courses/{course.slug}")
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    # user, course, modules, scenarios, quizzes, prompts, question counts (+ savepoint noise)
+    assert len(statements) <= 9, statements

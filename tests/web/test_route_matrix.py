@@ -1,0 +1,83 @@
+"""Every route, every persona: the expected answer comes from this table.
+
+A route added to the app without a row here fails `test_every_route_is_in_the_table`,
+and a view without a policy guard fails `test_every_view_is_guarded`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+PERSONAS = ["anonymous", "trainee", "instructor", "supervisor", "org_admin", "admin", "other_org"]
+LOGIN = "login"  # a redirect to the sign-in page
+
+# endpoint -> (method, expected answer per persona, in PERSONAS order)
+MATRIX = {
+    "main.index":           ("GET",  [302, 302, 302, 302, 302, 302, 302]),
+    "main.healthz":         ("GET",  [200, 200, 200, 200, 200, 200, 200]),
+    "main.dashboard":       ("GET",  [LOGIN, 200, 200, 200, 200, 200, 200]),
+    "auth.login":           ("GET",  [200, 302, 302, 302, 302, 302, 302]),
+    "auth.logout":          ("POST", [LOGIN, 302, 302, 302, 302, 302, 302]),
+    "auth.forgot_password": ("GET",  [200, 200, 200, 200, 200, 200, 200]),
+    "auth.reset_password":  ("GET",  [410, 410, 410, 410, 410, 410, 410]),
+    "auth.profile":         ("GET",  [LOGIN, 200, 200, 200, 200, 200, 200]),
+    "auth.change_password": ("GET",  [LOGIN, 200, 200, 200, 200, 200, 200]),
+    "courses.index":        ("GET",  [LOGIN, 200, 200, 200, 200, 200, 200]),
+    "courses.outline":      ("GET",  [LOGIN, 200, 200, 200, 200, 200, 200]),
+    "cohorts.index":        ("GET",  [LOGIN, 200, 200, 403, 200, 200, 200]),
+    "cohorts.show":         ("GET",  [LOGIN, 200, 200, 404, 200, 200, 404]),
+}
+
+
+def _url_args(people) -> dict:
+    return {"cohort_id": people["cohort"].id, "slug": people["course"].slug, "token": "not-a-real-token",
+            "filename": "css/app.css"}
+
+
+def test_every_route_is_in_the_table(app):
+    endpoints = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint != "static"}
+    assert endpoints - MATRIX.keys() == set(), "routes missing from the permission table"
+    assert MATRIX.keys() - endpoints == set(), "table rows for routes that no longer exist"
+
+
+def test_every_view_is_guarded(app):
+    unguarded = [name for name, view in app.view_functions.items()
+                 if name != "static" and not hasattr(view, "__policy__")]
+    assert unguarded == []
+
+
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+def test_route_answers_each_persona_as_the_table_says(app, people, login_as, endpoint):
+    from tests.conftest import csrf_token
+
+    method, expected = MATRIX[endpoint]
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    args = {k: v for k, v in _url_args(people).items() if k in rule.arguments}
+    with app.test_request_context():
+        from flask import url_for
+
+        url = url_for(endpoint, **args)
+    got = []
+    for persona in PERSONAS:
+        client = login_as(persona)
+        if method == "GET":
+            response = client.get(url)
+        else:
+            response = client.post(url, data={"csrf_token": csrf_token(client, "/no-such-page")})
+        answer = response.status_code
+        if answer == 302 and "/login?next=" in response.headers["Location"]:
+            answer = LOGIN
+        got.append(answer)
+    assert dict(zip(PERSONAS, got, strict=True)) == dict(zip(PERSONAS, expected, strict=True))
+
+
+def test_forbidden_and_missing_pages_render_in_the_layout(login_as):
+    client = login_as("supervisor")
+    forbidden = client.get("/cohorts/")
+    assert forbidden.status_code == 403
+    assert "You do not have access to this page" in forbidden.get_data(as_text=True)
+    assert "Sign out" in forbidden.get_data(as_text=True)  # the layout, with navigation
+    missing = client.get("/no/such/page")
+    assert missing.status_code == 404
+    assert "Page not found" in missing.get_data(as_text=True)
+    assert "Traceback" not in missing.get_data(as_text=True)
