@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from flask import Flask, request
 from flask_login import current_user
@@ -69,9 +70,10 @@ def register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.cohorts import bp as cohorts_bp
     from app.courses import bp as courses_bp
+    from app.learn import bp as learn_bp
     from app.main import bp as main_bp
 
-    for bp in (main_bp, auth_bp, courses_bp, cohorts_bp):
+    for bp in (main_bp, auth_bp, courses_bp, cohorts_bp, learn_bp):
         app.register_blueprint(bp)
 
 
@@ -100,7 +102,10 @@ def register_request_hooks(app: Flask) -> None:
 
 def register_jinja(app: Flask) -> None:
     from app import policy
+    from app.eligibility.engine import STATE_LABELS
     from app.markdown import render_markdown
 
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.globals["STATE_LABELS"] = STATE_LABELS
+    app.jinja_env.filters["zone"] = ZoneInfo
     app.jinja_env.globals["policy"] = policy

@@ -82,3 +82,29 @@ def can_see_roster(user: Any, cohort: Any) -> bool:
 
 def can_administer(user: Any) -> bool:
     return has_role(user, Role.ADMIN)
+
+
+# Weeks, live sessions, quizzes -------------------------------------------------
+
+def can_teach(user: Any, cohort: Any) -> bool:
+    """Run the cohort's weeks: edit live sessions, take attendance, unlock early, see progress."""
+    return has_role(user, Role.ADMIN) or is_cohort_staff(user, cohort)
+
+
+def can_see_week_content(user: Any, cohort: Any, *, is_enrolled: bool, is_open: bool) -> bool:
+    """A locked week shows its title and date only, to trainees; staff prepare ahead."""
+    if not can_view_cohort(user, cohort, is_enrolled=is_enrolled):
+        return False
+    return is_open or _role(user) is not Role.TRAINEE
+
+
+def can_see_join_link(user: Any, cohort: Any, *, is_enrolled: bool) -> bool:
+    return can_teach(user, cohort) or (has_role(user, Role.TRAINEE) and is_enrolled)
+
+
+def can_take_quiz(user: Any, cohort: Any, *, is_enrolled: bool) -> bool:
+    return has_role(user, Role.TRAINEE) and is_enrolled
+
+
+def can_view_attempt(user: Any, attempt: Any, cohort: Any) -> bool:
+    return (_authed(user) and attempt.user_id == user.id) or can_teach(user, cohort)

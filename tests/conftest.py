@@ -121,7 +121,8 @@ def course(db):
     return db.session.scalar(sa.select(Course))
 
 
-def csrf_token(client, path: str = "/login") -> str:
+def csrf_token(client, path: str = "/__csrf__") -> str:
+    """The CSRF token from a page's layout (by default a 404 page, which every visitor can get)."""
     page = client.get(path).get_data(as_text=True)
     match = CSRF_META.search(page)
     assert match, f"no CSRF token on {path}: {page[:300]}"
@@ -149,3 +150,46 @@ def login_as(app, people):
         return c
 
     return _login
+
+
+@pytest.fixture
+def running_cohort(course, db):
+    """The real course, a cohort in its fourth week with live sessions, an instructor and two trainees."""
+    from datetime import timedelta
+
+    from app.learn.services import schedule_live_sessions
+    from app.models import Role
+    from app.pacing import cohort_today
+
+    org = factories.make_org()
+    instructor = factories.make_user(Role.INSTRUCTOR, name="Ines Instructor")
+    cohort = factories.make_cohort(course, org, instructors=(instructor,),
+                                   start=cohort_today("America/New_York") - timedelta(weeks=3))
+    trainee = factories.make_user(Role.TRAINEE, organization_id=org.id, name="Tara Trainee")
+    peer = factories.make_user(Role.TRAINEE, organization_id=org.id, name="Pat Peer")
+    for person in (trainee, peer):
+        factories.make_enrollment(cohort, person)
+    schedule_live_sessions(cohort)
+    db.session.commit()
+    return {"cohort": cohort, "course": course, "org": org, "instructor": instructor, "trainee": trainee,
+            "peer": peer}
+
+
+class QueryCounter:
+    def __init__(self, engine):
+        self.engine, self.statements = engine, []
+
+    def _count(self, conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            self.statements.append(statement)
+
+    def __enter__(self):
+        sa.event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *exc):
+        sa.event.remove(self.engine, "before_cursor_execute", self._count)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)

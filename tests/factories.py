@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from app.db import utcnow
 from app.extensions import db
@@ -15,11 +15,13 @@ from app.models import (
     Course,
     DiscussionPrompt,
     Enrollment,
+    LiveSession,
     Module,
     Organization,
     OutboxMessage,
     Question,
     Quiz,
+    QuizAttempt,
     Role,
     Rubric,
     RubricCriterion,
@@ -115,6 +117,21 @@ def make_cohort(course: Course, org: Organization | None = None, *, start: date 
     return cohort
 
 
+def make_live_session(cohort: Cohort, week: int = 1, **kw) -> LiveSession:
+    start = datetime.combine(cohort.start_date, time(18, 0), tzinfo=UTC) + timedelta(weeks=week - 1)
+    return _add(LiveSession(**{"cohort_id": cohort.id, "week": week, "starts_at": start,
+                               "duration_minutes": 90, **kw}))
+
+
+def make_attempt(quiz: Quiz, cohort: Cohort, user: User, *, submitted: bool = False, **kw) -> QuizAttempt:
+    n = 1 + db.session.query(QuizAttempt).filter_by(quiz_id=quiz.id, cohort_id=cohort.id, user_id=user.id).count()
+    layout = [{"question": q.key, "options": [o["key"] for o in q.options]} for q in quiz.questions]
+    values = {"quiz_id": quiz.id, "cohort_id": cohort.id, "user_id": user.id, "number": n, "layout": layout}
+    if submitted:
+        values.update(submitted_at=utcnow(), answers={}, score_percent=0, passed=False)
+    return _add(QuizAttempt(**{**values, **kw}))
+
+
 def make_enrollment(cohort: Cohort, user: User, **kw) -> Enrollment:
     return _add(Enrollment(cohort_id=cohort.id, user_id=user.id, **kw))
 
@@ -142,11 +159,15 @@ def make_people() -> dict:
     """Org A with a cohort, its staff and trainee; org B with its own admin."""
     org_a, org_b = make_org(name="Org A"), make_org(name="Org B")
     course = make_course()
-    make_module(course, 1)
+    module = make_module(course, 1, live_minutes=90)
+    quiz = make_quiz(module)
+    make_question(quiz)
     instructor = make_user(Role.INSTRUCTOR)
     cohort = make_cohort(course, org_a, instructors=(instructor,))
+    session = make_live_session(cohort, 1)
     trainee = make_user(Role.TRAINEE, organization_id=org_a.id)
     make_enrollment(cohort, trainee)
+    attempt = make_attempt(quiz, cohort, trainee, submitted=True)
     supervisor = make_user(Role.SUPERVISOR, organization_id=org_a.id)
     make_assignment(trainee, supervisor)
     people = {
@@ -158,6 +179,9 @@ def make_people() -> dict:
         "other_org": make_user(Role.ORG_ADMIN, organization_id=org_b.id),
         "other_trainee": make_user(Role.TRAINEE, organization_id=org_b.id),
         "cohort": cohort,
+        "quiz": quiz,
+        "attempt": attempt,
+        "live_session": session,
         "course": course,
         "org_a": org_a,
         "org_b": org_b,

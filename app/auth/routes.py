@@ -14,6 +14,7 @@ from app.errors import DomainError
 from app.extensions import db, limiter
 from app.forms import ActionForm
 from app.guards import guard
+from app.learn.calendar import feed_token
 from app.models import TokenPurpose
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -110,7 +111,9 @@ def profile():
         db.session.commit()
         flash("Profile saved.", "success")
         return redirect(url_for("auth.profile"))
-    return render_template("auth/profile.html", form=form)
+    feed_url = url_for("learn.calendar_feed", _external=True,
+                       token=feed_token(current_user, current_app.config["SECRET_KEY"]))
+    return render_template("auth/profile.html", form=form, feed_url=feed_url, action_form=ActionForm())
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -14,11 +14,13 @@ import sqlalchemy as sa
 
 from app.errors import DomainError
 from app.extensions import db
+from app.learn.services import schedule_live_sessions
 from app.models import (
     Cohort,
     CohortInstructor,
     Course,
     Enrollment,
+    LiveSession,
     Organization,
     Role,
     SupervisorAssignment,
@@ -65,7 +67,11 @@ def seed_demo(course_slug: str = "therapeutic-mentoring") -> list[Login]:
     start = cohort_today(DEMO_TZ) - timedelta(weeks=3)
     cohort = _get_or_create(Cohort, {"name": "Riverbend — Fall cohort"}, organization_id=orgs["riverbend"].id,
                             course_id=course.id, start_date=start, timezone=DEMO_TZ)
-    cohort.start_date = start  # keep it "three weeks ago" whenever the demo is refreshed
+    shift = start - cohort.start_date
+    if shift:  # keep it "three weeks ago" whenever the demo is refreshed, sessions included
+        cohort.start_date = start
+        for session in db.session.scalars(sa.select(LiveSession).where(LiveSession.cohort_id == cohort.id)):
+            session.starts_at += shift
     _get_or_create(Cohort, {"name": "Harbor — Winter cohort"}, organization_id=orgs["harbor"].id,
                    course_id=course.id, start_date=start + timedelta(weeks=8), timezone=DEMO_TZ)
 
@@ -87,5 +93,9 @@ def seed_demo(course_slug: str = "therapeutic-mentoring") -> list[Login]:
             _get_or_create(Enrollment, {"cohort_id": cohort.id, "user_id": users[email].id})
             _get_or_create(SupervisorAssignment, {"trainee_id": users[email].id,
                                                   "supervisor_id": supervisor.id})
+    schedule_live_sessions(cohort)
+    first = db.session.scalar(sa.select(LiveSession).where(LiveSession.cohort_id == cohort.id, LiveSession.week == 1))
+    if first is not None and not first.join_url:
+        first.join_url = "https://video.example.org/riverbend-fall"
     db.session.flush()
     return logins

@@ -10,6 +10,7 @@ from app import policy
 from app.cohorts.services import visible_cohorts_query
 from app.extensions import db
 from app.guards import guard
+from app.learn.progress import trainee_progress
 from app.main import services
 from app.models import Role
 from app.pacing import cohort_today, week_number
@@ -36,10 +37,8 @@ def dashboard():
     role = current_user.role
     ctx: dict = {}
     if role is Role.TRAINEE:
-        enrollments = services.trainee_enrollments(current_user)
-        ctx["enrollments"] = [
-            (e, week_number(e.cohort.start_date, cohort_today(e.cohort.timezone))) for e in enrollments
-        ]
+        ctx["progress"] = [trainee_progress(current_user, e.cohort)
+                           for e in services.trainee_enrollments(current_user)]
         ctx["supervisors"] = services.supervisors_of(current_user)
     elif role is Role.SUPERVISOR:
         ctx["supervisees"] = services.supervisees_of(current_user)

@@ -11,11 +11,22 @@ from app.models.curriculum import (
     RubricCriterion,
     Scenario,
 )
+from app.models.learning import (
+    Attendance,
+    AttendanceStatus,
+    LectureView,
+    LiveSession,
+    QuizAttempt,
+    RecordingView,
+    WeekUnlock,
+)
 from app.models.mail import OutboxMessage
 from app.models.orgs import Cohort, CohortInstructor, Enrollment, EnrollmentStatus, Organization
 from app.models.users import AuthToken, Role, SupervisorAssignment, TokenPurpose, User
 
 __all__ = [
+    "Attendance",
+    "AttendanceStatus",
     "AuditEvent",
     "AuthToken",
     "Cohort",
@@ -23,12 +34,16 @@ __all__ = [
     "Course",
     "DiscussionPrompt",
     "Enrollment",
+    "LectureView",
+    "LiveSession",
     "EnrollmentStatus",
     "Module",
     "Organization",
     "OutboxMessage",
     "Question",
     "Quiz",
+    "QuizAttempt",
+    "RecordingView",
     "Role",
     "Rubric",
     "RubricCriterion",
@@ -36,4 +51,5 @@ __all__ = [
     "SupervisorAssignment",
     "TokenPurpose",
     "User",
+    "WeekUnlock",
 ]

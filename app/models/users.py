@@ -51,6 +51,8 @@ class User(db.Model):
     #: bumped on logout-everywhere, password change and deactivation: ends other sessions
     session_version: Mapped[int] = mapped_column(default=1)
     timezone: Mapped[str] = mapped_column(sa.String(64), default="America/New_York")
+    #: part of the private calendar feed URL; bumping it revokes the old URL
+    calendar_feed_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

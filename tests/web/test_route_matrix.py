@@ -26,12 +26,25 @@ MATRIX = {
     "courses.outline":      ("GET",  [LOGIN, 200, 200, 200, 200, 200, 200]),
     "cohorts.index":        ("GET",  [LOGIN, 200, 200, 403, 200, 200, 200]),
     "cohorts.show":         ("GET",  [LOGIN, 200, 200, 404, 200, 200, 404]),
+    "learn.week":           ("GET",  [LOGIN, 200, 200, 404, 200, 200, 404]),
+    "learn.session_ics":    ("GET",  [LOGIN, 200, 200, 404, 200, 200, 404]),
+    "learn.edit_session":   ("GET",  [LOGIN, 403, 200, 404, 403, 200, 404]),
+    "learn.attendance":     ("GET",  [LOGIN, 403, 200, 404, 403, 200, 404]),
+    "learn.week_progress":  ("GET",  [LOGIN, 403, 200, 404, 200, 200, 404]),
+    "learn.unlock_week":    ("POST", [LOGIN, 403, 302, 404, 403, 302, 404]),
+    "learn.recording_watched": ("POST", [LOGIN, 302, 403, 404, 403, 403, 404]),
+    "learn.quiz":           ("GET",  [LOGIN, 200, 200, 404, 200, 200, 404]),
+    "learn.start_quiz":     ("POST", [LOGIN, 302, 403, 404, 403, 403, 404]),
+    "learn.attempt":        ("GET",  [LOGIN, 302, 302, 404, 404, 302, 404]),
+    "learn.attempt_result": ("GET",  [LOGIN, 200, 200, 404, 404, 200, 404]),
+    "learn.calendar_feed":  ("GET",  [404, 404, 404, 404, 404, 404, 404]),
+    "learn.reset_calendar": ("POST", [LOGIN, 302, 302, 302, 302, 302, 302]),
 }
 
 
 def _url_args(people) -> dict:
     return {"cohort_id": people["cohort"].id, "slug": people["course"].slug, "token": "not-a-real-token",
-            "filename": "css/app.css"}
+            "week": 1, "attempt_id": people["attempt"].id}
 
 
 def test_every_route_is_in_the_table(app):

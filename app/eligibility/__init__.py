@@ -1,0 +1,1 @@
+"""The one eligibility engine: `engine.evaluate` is pure; `records` loads its input."""

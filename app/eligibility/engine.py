@@ -1,0 +1,166 @@
+"""From one trainee's records and the course rules to a list of requirements.
+
+Pure: no database, no Flask. The dashboard, the instructor's views and (later)
+certificate issuance all call `evaluate`, so they can never disagree. The rules
+come from the course files (`Course.rules`); nothing about one course is here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+NOT_STARTED, IN_PROGRESS, COMPLETE = "not_started", "in_progress", "complete"
+STATE_LABELS = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", COMPLETE: "Complete"}
+
+
+@dataclass(frozen=True)
+class Progress:
+    current: float
+    target: float
+    unit: str
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.target <= 0 else min(100, round(100 * self.current / self.target))
+
+
+@dataclass(frozen=True)
+class Requirement:
+    key: str
+    label: str
+    met: bool
+    progress: Progress
+    missing: str = ""
+    week: int | None = None
+
+
+@dataclass(frozen=True)
+class WeekPlan:
+    week: int
+    title: str
+    quiz_pass_percent: int | None = None  # None: the week has no quiz
+    quiz_max_attempts: int = 0
+
+
+@dataclass(frozen=True)
+class CoursePlan:
+    weeks: tuple[WeekPlan, ...]
+    rules: dict[str, Any]
+
+
+@dataclass
+class TraineeRecords:
+    """Plain facts about one trainee in one cohort (all keyed by week number)."""
+
+    lectures_viewed: set[int] = field(default_factory=set)
+    attendance: dict[int, str] = field(default_factory=dict)
+    recordings_watched: set[int] = field(default_factory=set)
+    quiz_best: dict[int, int] = field(default_factory=dict)
+    quiz_attempts: dict[int, int] = field(default_factory=dict)
+
+
+def _attended_live(status: str | None, rules: dict) -> bool:
+    return status == "present" or (status == "late" and rules.get("late_counts_as_present", True))
+
+
+def _session_counts(week: int, r: TraineeRecords, rules: dict) -> bool:
+    status = r.attendance.get(week)
+    if _attended_live(status, rules):
+        return True
+    return (status == "excused" and rules.get("excused_counts_with_recording", True)
+            and week in r.recordings_watched)
+
+
+def module_requirements(w: WeekPlan, r: TraineeRecords, rules: dict) -> list[Requirement]:
+    modules = rules.get("modules", {})
+    attendance_rules = rules.get("attendance", {})
+    out: list[Requirement] = []
+    if modules.get("require_lecture", True):
+        met = w.week in r.lectures_viewed or _session_counts(w.week, r, attendance_rules)
+        out.append(Requirement(
+            key=f"week-{w.week}-lecture", week=w.week, met=met,
+            label=f"Week {w.week}: read the lecture or attend the live session",
+            progress=Progress(1 if met else 0, 1, "lecture"),
+            missing="" if met else f"Read the week {w.week} lecture, “{w.title}”.",
+        ))
+    if modules.get("require_quiz_pass", True) and w.quiz_pass_percent is not None:
+        best = r.quiz_best.get(w.week)
+        met = best is not None and best >= w.quiz_pass_percent
+        used = r.quiz_attempts.get(w.week, 0)
+        left = max(0, w.quiz_max_attempts - used)
+        if met:
+            missing = ""
+        elif used and not left:
+            missing = (f"You have used all {w.quiz_max_attempts} attempts at the week {w.week} quiz "
+                       f"without reaching {w.quiz_pass_percent}%. Ask your instructor what to do next.")
+        elif best is not None:
+            missing = (f"Pass the week {w.week} quiz: {w.quiz_pass_percent}% needed, your best is {best}%; "
+                       f"{left} attempt{'s' if left != 1 else ''} left.")
+        else:
+            missing = f"Take the week {w.week} quiz ({w.quiz_pass_percent}% to pass)."
+        out.append(Requirement(
+            key=f"week-{w.week}-quiz", week=w.week, met=met,
+            label=f"Week {w.week}: pass the quiz ({w.quiz_pass_percent}%)",
+            progress=Progress(best or 0, w.quiz_pass_percent, "%"), missing=missing,
+        ))
+    return out
+
+
+def attendance_requirements(plan: CoursePlan, r: TraineeRecords) -> list[Requirement]:
+    rules = plan.rules.get("attendance", {})
+    out: list[Requirement] = []
+    target = rules.get("min_live_sessions")
+    if target:
+        counted = sum(1 for w in plan.weeks if _session_counts(w.week, r, rules))
+        out.append(Requirement(
+            key="live-sessions", met=counted >= target,
+            label=f"Attend at least {target} of {len(plan.weeks)} live sessions",
+            progress=Progress(counted, target, "sessions"),
+            missing="" if counted >= target else
+            f"Attend {target - counted} more live session{'s' if target - counted != 1 else ''} "
+            "(an excused absence counts once you watch the recording).",
+        ))
+    required = [w for w in rules.get("required_live_weeks", []) if any(p.week == w for p in plan.weeks)]
+    if required:
+        done = [w for w in required if _attended_live(r.attendance.get(w), rules)]
+        todo = [w for w in required if w not in done]
+        out.append(Requirement(
+            key="required-live-weeks", met=not todo,
+            label="Attend the live sessions of weeks " + ", ".join(map(str, required)) + " in person",
+            progress=Progress(len(done), len(required), "sessions"),
+            missing="" if not todo else
+            "Attend the live session of week " + ", ".join(map(str, todo)) + " (a recording does not count).",
+        ))
+    return out
+
+
+def evaluate(records: TraineeRecords, plan: CoursePlan) -> list[Requirement]:
+    """Every requirement this engine knows, in course order: weeks first, then course-wide."""
+    out: list[Requirement] = []
+    for w in plan.weeks:
+        out += module_requirements(w, records, plan.rules)
+    out += attendance_requirements(plan, records)
+    return out
+
+
+def module_states(requirements: list[Requirement], plan: CoursePlan, records: TraineeRecords) -> dict[int, str]:
+    """Not started, in progress or complete, per week."""
+    states = {}
+    for w in plan.weeks:
+        reqs = [q for q in requirements if q.week == w.week]
+        touched = (w.week in records.lectures_viewed or w.week in records.quiz_attempts
+                   or w.week in records.attendance)
+        if reqs and all(q.met for q in reqs):
+            states[w.week] = COMPLETE
+        elif touched or any(q.met for q in reqs):
+            states[w.week] = IN_PROGRESS
+        else:
+            states[w.week] = NOT_STARTED
+    return states
+
+
+def overall_percent(requirements: list[Requirement]) -> int:
+    if not requirements:
+        return 0
+    return round(100 * sum(q.met for q in requirements) / len(requirements))

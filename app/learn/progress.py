@@ -1,0 +1,97 @@
+"""Progress views built on the eligibility engine: a trainee's weeks, a cohort's week."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.cohorts.services import roster
+from app.eligibility import engine
+from app.eligibility.records import attempts_started, load_plan, load_records
+from app.learn import services
+from app.models import Cohort, Enrollment, LiveSession, Module, User
+from app.pacing import cohort_today, week_number
+
+
+@dataclass
+class TraineeProgress:
+    cohort: Cohort
+    current_week: int
+    plan: engine.CoursePlan
+    requirements: list[engine.Requirement]
+    states: dict[int, str]
+    overall: int
+    open_weeks: set[int]
+    current_module: Module | None = None
+    current_session: LiveSession | None = None
+    left: list[str] = field(default_factory=list)
+
+    def week_requirements(self, week: int) -> list[engine.Requirement]:
+        return [r for r in self.requirements if r.week == week]
+
+    def week_percent(self, week: int) -> int:
+        return engine.overall_percent(self.week_requirements(week))
+
+
+def _open_weeks(cohort: Cohort, plan: engine.CoursePlan) -> set[int]:
+    unlocked = services.early_unlocks(cohort)
+    return {w.week for w in plan.weeks if services.week_is_open(cohort, w.week, unlocked=unlocked)}
+
+
+def trainee_progress(user: User, cohort: Cohort) -> TraineeProgress:
+    plan = load_plan(cohort.course)
+    records = load_records(cohort, [user.id])[user.id]
+    reqs = engine.evaluate(records, plan)
+    current = week_number(cohort.start_date, cohort_today(cohort.timezone))
+    open_weeks = _open_weeks(cohort, plan)
+    last_week = max((w.week for w in plan.weeks), default=0)
+    shown_week = min(max(current, 1), last_week) if last_week else 0
+    # "What is left": what is due so far first, then the course-wide requirements.
+    left = [r.missing for r in reqs if not r.met and r.week is not None and r.week in open_weeks]
+    left += [r.missing for r in reqs if not r.met and r.week is None]
+    return TraineeProgress(
+        cohort=cohort, current_week=current, plan=plan, requirements=reqs,
+        states=engine.module_states(reqs, plan, records), overall=engine.overall_percent(reqs),
+        open_weeks=open_weeks, current_module=services.get_module(cohort, shown_week) if shown_week else None,
+        current_session=services.get_live_session(cohort, shown_week) if shown_week else None, left=left,
+    )
+
+
+def week_summary_for(user: User, ctx) -> dict:
+    p = trainee_progress(user, ctx.cohort)
+    return {"state": p.states.get(ctx.week, engine.NOT_STARTED), "requirements": p.week_requirements(ctx.week)}
+
+
+@dataclass
+class WeekRow:
+    enrollment: Enrollment
+    viewed: bool
+    attempted: bool
+    best: int | None
+    passed: bool
+    attendance: str | None
+    state: str
+    behind: list[int]
+
+
+def cohort_week_rows(cohort: Cohort, week: int) -> list[WeekRow]:
+    """For the instructor: each trainee's standing on one week, and the earlier weeks they have not finished."""
+    enrollments = [e for e in roster(cohort) if e.is_current]
+    ids = [e.user_id for e in enrollments]
+    plan = load_plan(cohort.course)
+    records = load_records(cohort, ids)
+    started = attempts_started(cohort, ids)
+    week_plan = next((w for w in plan.weeks if w.week == week), None)
+    current = week_number(cohort.start_date, cohort_today(cohort.timezone))
+    rows = []
+    for e in enrollments:
+        r = records[e.user_id]
+        states = engine.module_states(engine.evaluate(r, plan), plan, r)
+        best = r.quiz_best.get(week)
+        rows.append(WeekRow(
+            enrollment=e, viewed=week in r.lectures_viewed, attempted=week in started.get(e.user_id, set()),
+            best=best, passed=bool(week_plan and week_plan.quiz_pass_percent is not None and best is not None
+                                   and best >= week_plan.quiz_pass_percent),
+            attendance=r.attendance.get(week), state=states.get(week, engine.NOT_STARTED),
+            behind=[w for w, s in sorted(states.items()) if w < current and s != engine.COMPLETE],
+        ))
+    return rows

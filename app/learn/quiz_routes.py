@@ -1,0 +1,106 @@
+"""Taking a week's quiz: overview, start an attempt, answer and submit, see feedback."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app import policy
+from app.extensions import db
+from app.forms import ActionForm
+from app.guards import authorize, guard, not_found_unless
+from app.learn import quizzes
+from app.learn.loading import load_cohort, load_week
+from app.learn.routes import bp
+from app.models import Module, Quiz, QuizAttempt
+
+
+def _quiz_for(module: Module) -> Quiz:
+    return db.session.scalar(sa.select(Quiz).where(Quiz.module_id == module.id, Quiz.archived_at.is_(None))) \
+        or abort(404)
+
+
+@bp.get("/cohorts/<int:cohort_id>/weeks/<int:week>/quiz")
+@guard(policy.signed_in)
+def quiz(cohort_id: int, week: int):
+    ctx = load_week(cohort_id, week)
+    quiz = _quiz_for(ctx.module)
+    can_take = policy.can_take_quiz(current_user, ctx.cohort, is_enrolled=ctx.enrolled)
+    attempts = quizzes.attempts_of(quiz, ctx.cohort, current_user) if can_take else []
+    submitted = [a for a in attempts if a.is_submitted]
+    return render_template("learn/quiz.html", ctx=ctx, quiz=quiz, attempts=attempts, can_take=can_take,
+                           best=max((a.score_percent for a in submitted), default=None),
+                           open_attempt=next((a for a in attempts if not a.is_submitted), None),
+                           n_questions=len(quizzes.questions_of(quiz)), form=ActionForm())
+
+
+@bp.post("/cohorts/<int:cohort_id>/weeks/<int:week>/quiz/start")
+@guard(policy.signed_in)
+def start_quiz(cohort_id: int, week: int):
+    ctx = load_week(cohort_id, week)
+    quiz = _quiz_for(ctx.module)
+    authorize(policy.can_take_quiz(current_user, ctx.cohort, is_enrolled=ctx.enrolled))
+    back = url_for("learn.quiz", cohort_id=cohort_id, week=week)
+    if not ActionForm().validate_on_submit():
+        return redirect(back)
+    if not ctx.is_open:
+        flash(f"Week {week} is not open yet, so its quiz cannot be taken.", "error")
+        return redirect(back)
+    try:
+        attempt = quizzes.start_attempt(quiz, ctx.cohort, current_user)
+    except quizzes.QuizRefused as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(back)
+    db.session.commit()
+    return redirect(url_for("learn.attempt", attempt_id=attempt.id))
+
+
+def _load_attempt(attempt_id: int):
+    attempt = db.session.get(QuizAttempt, attempt_id) or abort(404)
+    cohort, _enrolled = load_cohort(attempt.cohort_id)
+    not_found_unless(policy.can_view_attempt(current_user, attempt, cohort))
+    module = db.session.get(Module, attempt.quiz.module_id)
+    return attempt, cohort, module
+
+
+@bp.route("/quiz-attempts/<int:attempt_id>", methods=["GET", "POST"])
+@guard(policy.signed_in)
+def attempt(attempt_id: int):
+    attempt, cohort, module = _load_attempt(attempt_id)
+    if attempt.is_submitted:
+        return redirect(url_for("learn.attempt_result", attempt_id=attempt.id))
+    authorize(attempt.user_id == current_user.id)
+    questions = quizzes.questions_of(attempt.quiz)
+    form = ActionForm()
+    chosen: dict[str, list[str]] = {}
+    if form.validate_on_submit():
+        chosen = {k.removeprefix("q-"): request.form.getlist(k) for k in request.form if k.startswith("q-")}
+        try:
+            quizzes.submit_attempt(attempt, chosen)
+        except quizzes.QuizRefused as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            if attempt.is_submitted:
+                return redirect(url_for("learn.attempt_result", attempt_id=attempt.id))
+        else:
+            db.session.commit()
+            return redirect(url_for("learn.attempt_result", attempt_id=attempt.id))
+    return render_template("learn/attempt.html", attempt=attempt, cohort=cohort, module=module,
+                           questions=questions, chosen=chosen, form=form)
+
+
+@bp.get("/quiz-attempts/<int:attempt_id>/result")
+@guard(policy.signed_in)
+def attempt_result(attempt_id: int):
+    attempt, cohort, module = _load_attempt(attempt_id)
+    if not attempt.is_submitted:
+        return redirect(url_for("learn.attempt", attempt_id=attempt.id))
+    questions = quizzes.questions_of(attempt.quiz)
+    result = quizzes.score({k: questions[k] for k in attempt.answers if k in questions}, attempt.answers,
+                           attempt.quiz.pass_percent)
+    used = len(quizzes.attempts_of(attempt.quiz, cohort, attempt.user))
+    return render_template("learn/result.html", attempt=attempt, cohort=cohort, module=module,
+                           questions=questions, correct=result.correct,
+                           attempts_left=max(0, attempt.quiz.max_attempts - used))

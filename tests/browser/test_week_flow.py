@@ -1,0 +1,63 @@
+"""A trainee reads week 1, passes its quiz, and sees the week complete on the dashboard."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from app.models import Quiz
+from tests import factories
+from tests.browser.conftest import serious_violations
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page, base, user):
+    page.goto(f"{base}/login")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/dashboard")
+
+
+def test_trainee_reads_week_one_passes_the_quiz_and_sees_it_complete(live_server, page, running_cohort, db):
+    rc = running_cohort
+    quiz = db.session.scalar(sa.select(Quiz).where(Quiz.slug == "week-01-quiz"))
+    right = {(q.key, o["key"]) for q in quiz.questions for o in q.options if o["correct"]}
+
+    sign_in(page, live_server, rc["trainee"])
+    week1 = page.locator(".week-row").first
+    assert "Not started" in week1.inner_text()
+    assert serious_violations(page) == []
+
+    page.get_by_role("link", name="Week 1:", exact=False).first.click()
+    assert "Week 1" in page.locator("h1").inner_text()
+    assert page.get_by_role("heading", name="You will be able to").is_visible()
+    assert serious_violations(page) == []
+
+    page.get_by_role("link", name="Quiz:", exact=False).click()
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Start the quiz").click()
+    assert serious_violations(page) == []
+    for box in page.locator("fieldset.question input").all():
+        if (box.get_attribute("name").removeprefix("q-"), box.get_attribute("value")) in right:
+            box.check()
+    page.get_by_role("button", name="Submit answers").click()
+    page.wait_for_url("**/result")
+    assert "100%" in page.locator(".result").inner_text()
+    assert "Passed" in page.locator(".result").inner_text()
+    assert serious_violations(page) == []
+
+    page.goto(f"{live_server}/dashboard")
+    assert "Complete" in page.locator(".week-row").first.inner_text()
+    assert serious_violations(page) == []
+
+
+def test_instructor_pages_for_a_week_are_accessible(live_server, page, running_cohort):
+    rc = running_cohort
+    sign_in(page, live_server, rc["instructor"])
+    cid = rc["cohort"].id
+    for path in (f"/cohorts/{cid}/weeks/2", f"/cohorts/{cid}/weeks/2/attendance",
+                 f"/cohorts/{cid}/weeks/2/session", f"/cohorts/{cid}/weeks/2/progress", "/account"):
+        page.goto(f"{live_server}{path}")
+        assert serious_violations(page) == [], path

@@ -1,0 +1,147 @@
+"""Quiz attempts: shuffling, scoring, limits, refusals and the one-submission guarantee."""
+
+from __future__ import annotations
+
+import random
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from app.learn import quizzes
+from app.models import Module, Quiz, QuizAttempt
+
+
+def week_quiz(db, week: int) -> Quiz:
+    return db.session.scalar(sa.select(Quiz).join(Module).where(Module.week == week))
+
+
+def right_answers(quiz: Quiz) -> dict[str, list[str]]:
+    return {q.key: sorted(o["key"] for o in q.options if o["correct"]) for q in quiz.questions}
+
+
+def wrong_answers(quiz: Quiz) -> dict[str, list[str]]:
+    out = {}
+    for q in quiz.questions:
+        wrong = [o["key"] for o in q.options if not o["correct"]]
+        out[q.key] = wrong[:1] if wrong else [q.options[0]["key"]]
+    return out
+
+
+def test_questions_and_options_are_shuffled_per_attempt(running_cohort, db):
+    quiz = week_quiz(db, 1)
+    c, t = running_cohort["cohort"], running_cohort["trainee"]
+    first = quizzes.start_attempt(quiz, c, t, rng=random.Random(1))
+    quizzes.submit_attempt(first, right_answers(quiz))
+    second = quizzes.start_attempt(quiz, c, t, rng=random.Random(2))
+    order = [i["question"] for i in first.layout], [i["question"] for i in second.layout]
+    assert sorted(order[0]) == sorted(order[1]) == sorted(q.key for q in quiz.questions)
+    assert order[0] != order[1]
+    assert any(a["options"] != b["options"] for a, b in zip(
+        sorted(first.layout, key=lambda i: i["question"]), sorted(second.layout, key=lambda i: i["question"]),
+        strict=True))
+
+
+def test_scoring_is_exact_per_question_and_the_best_score_is_kept(running_cohort, db):
+    from app.eligibility.records import load_records
+
+    quiz = week_quiz(db, 1)
+    c, t = running_cohort["cohort"], running_cohort["trainee"]
+    attempt = quizzes.start_attempt(quiz, c, t)
+    quizzes.submit_attempt(attempt, wrong_answers(quiz))
+    assert (attempt.score_percent, attempt.passed) == (0, False)
+    attempt = quizzes.start_attempt(quiz, c, t)
+    assert attempt.number == 2
+    result = quizzes.submit_attempt(attempt, right_answers(quiz))
+    assert (result.score_percent, result.passed) == (100, True)
+    attempt = quizzes.start_attempt(quiz, c, t)
+    half = right_answers(quiz)
+    multi = next(q for q in quiz.questions if q.kind == "multiple")
+    half[multi.key] = half[multi.key][:1]  # a partly right multiple-choice answer scores nothing
+    quizzes.submit_attempt(attempt, half)
+    n = len(quiz.questions)
+    assert attempt.score_percent == round(100 * (n - 1) / n)
+    db.session.commit()
+    assert load_records(c, [t.id])[t.id].quiz_best[1] == 100
+
+
+def test_no_attempt_after_the_limit(running_cohort, db):
+    quiz = week_quiz(db, 2)
+    c, t = running_cohort["cohort"], running_cohort["trainee"]
+    for _ in range(quiz.max_attempts):
+        quizzes.submit_attempt(quizzes.start_attempt(quiz, c, t), wrong_answers(quiz))
+    with pytest.raises(quizzes.QuizRefused, match="used all 3 attempts"):
+        quizzes.start_attempt(quiz, c, t)
+
+
+def test_an_open_attempt_is_continued_not_duplicated(running_cohort, db):
+    quiz = week_quiz(db, 1)
+    c, t = running_cohort["cohort"], running_cohort["trainee"]
+    assert quizzes.start_attempt(quiz, c, t).id == quizzes.start_attempt(quiz, c, t).id
+
+
+@pytest.mark.parametrize(("tamper", "message"), [
+    (lambda a, q: {**a, next(iter(a)): ["o99"]}, "not part of its question"),
+    (lambda a, q: {**a, "q999": ["o1"]}, "do not belong to this quiz"),
+    (lambda a, q: {k: v for k, v in list(a.items())[1:]}, "Answer every question"),
+    (lambda a, q: {**a, _single(q): ["o1", "o2"]}, "only one option"),
+])
+def test_bad_answers_are_refused_and_nothing_is_recorded(running_cohort, db, tamper, message):
+    quiz = week_quiz(db, 1)
+    attempt = quizzes.start_attempt(quiz, running_cohort["cohort"], running_cohort["trainee"])
+    db.session.commit()
+    with pytest.raises(quizzes.QuizRefused, match=message):
+        quizzes.submit_attempt(attempt, tamper(right_answers(quiz), quiz))
+    db.session.rollback()
+    fresh = db.session.get(QuizAttempt, attempt.id)
+    assert fresh.submitted_at is None and fresh.answers is None and fresh.score_percent is None
+
+
+def _single(quiz: Quiz) -> str:
+    return next(q.key for q in quiz.questions if q.kind == "single")
+
+
+def test_a_submitted_attempt_cannot_be_submitted_again(running_cohort, db):
+    quiz = week_quiz(db, 1)
+    attempt = quizzes.start_attempt(quiz, running_cohort["cohort"], running_cohort["trainee"])
+    quizzes.submit_attempt(attempt, wrong_answers(quiz))
+    with pytest.raises(quizzes.QuizRefused, match="already submitted"):
+        quizzes.submit_attempt(attempt, right_answers(quiz))
+    assert attempt.score_percent == 0
+
+
+def test_two_simultaneous_submissions_score_once(running_cohort, db, app):
+    """Two requests submit the same attempt at once: exactly one is recorded."""
+    quiz = week_quiz(db, 1)
+    attempt = quizzes.start_attempt(quiz, running_cohort["cohort"], running_cohort["trainee"])
+    db.session.commit()
+    answers = [right_answers(quiz), wrong_answers(quiz)]
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def submit(i: int) -> None:
+        with app.app_context():
+            mine = db.session.get(QuizAttempt, attempt.id)
+            barrier.wait(timeout=10)
+            try:
+                quizzes.submit_attempt(mine, answers[i])
+                db.session.commit()
+                outcomes.append("ok")
+            except quizzes.QuizRefused:
+                db.session.rollback()
+                outcomes.append("refused")
+            except sa.exc.OperationalError:  # SQLite: the loser may find the database locked
+                db.session.rollback()
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=30)
+    assert sorted(outcomes) == ["ok", "refused"]
+    db.session.expire_all()
+    stored = db.session.get(QuizAttempt, attempt.id)
+    assert stored.score_percent in (0, 100)
