@@ -108,3 +108,36 @@ def can_take_quiz(user: Any, cohort: Any, *, is_enrolled: bool) -> bool:
 
 def can_view_attempt(user: Any, attempt: Any, cohort: Any) -> bool:
     return (_authed(user) and attempt.user_id == user.id) or can_teach(user, cohort)
+
+
+# Supervision -------------------------------------------------------------------
+
+def can_log_supervision(user: Any) -> bool:
+    return has_role(user, Role.TRAINEE)
+
+
+def can_sign_off(user: Any) -> bool:
+    """The supervisor's queue."""
+    return has_role(user, Role.SUPERVISOR)
+
+
+def can_view_trainee_hours(user: Any, trainee: Any, *, supervises: bool) -> bool:
+    """A trainee's sessions and ledger: themselves, their supervisors, their organization's admin, admins."""
+    role = _role(user)
+    if role is None:
+        return False
+    return (user.id == trainee.id or role is Role.ADMIN or (role is Role.SUPERVISOR and supervises)
+            or (role is Role.ORG_ADMIN and same_org(user, trainee.organization_id)))
+
+
+def can_decide_session(user: Any, session: Any) -> bool:
+    return has_role(user, Role.SUPERVISOR) and session.supervisor_id == user.id and session.trainee_id != user.id
+
+
+def can_manage_credentials(user: Any) -> bool:
+    return has_role(user, Role.ADMIN, Role.ORG_ADMIN)
+
+
+def can_verify_credential(user: Any, supervisor: Any) -> bool:
+    return has_role(user, Role.ADMIN) or (has_role(user, Role.ORG_ADMIN)
+                                          and same_org(user, supervisor.organization_id))

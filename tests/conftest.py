@@ -193,3 +193,17 @@ class QueryCounter:
     @property
     def count(self) -> int:
         return len(self.statements)
+
+
+@pytest.fixture
+def supervised(running_cohort, db):
+    """A trainee of the running cohort with an assigned, verified supervisor and an org admin."""
+    from app.models import Role
+
+    rc = running_cohort
+    supervisor = factories.make_user(Role.SUPERVISOR, organization_id=rc["org"].id, name="Sam Supervisor")
+    factories.make_credential(supervisor)
+    factories.make_assignment(rc["trainee"], supervisor)
+    org_admin = factories.make_user(Role.ORG_ADMIN, organization_id=rc["org"].id, name="Olga Orgadmin")
+    db.session.commit()
+    return {**rc, "supervisor": supervisor, "org_admin": org_admin}

@@ -13,6 +13,8 @@ from app.models import (
     Cohort,
     CohortInstructor,
     Course,
+    CredentialType,
+    DeliveryMode,
     DiscussionPrompt,
     Enrollment,
     LiveSession,
@@ -26,7 +28,11 @@ from app.models import (
     Rubric,
     RubricCriterion,
     Scenario,
+    SessionStatus,
+    SupervisionSession,
+    SupervisionType,
     SupervisorAssignment,
+    SupervisorCredential,
     TokenPurpose,
     User,
 )
@@ -132,6 +138,24 @@ def make_attempt(quiz: Quiz, cohort: Cohort, user: User, *, submitted: bool = Fa
     return _add(QuizAttempt(**{**values, **kw}))
 
 
+def make_credential(supervisor: User, *, verified: bool = True, **kw) -> SupervisorCredential:
+    return _add(SupervisorCredential(**{
+        "user_id": supervisor.id, "credential_type": CredentialType.LICSW, "license_number": "LIC-12345",
+        "state": "MA", "expires_on": date.today() + timedelta(days=365),
+        "verified_at": utcnow() if verified else None, **kw}))
+
+
+def make_supervision(trainee: User, supervisor: User, *, status: SessionStatus = SessionStatus.SUBMITTED,
+                     **kw) -> SupervisionSession:
+    n = next(_seq)
+    values = {"trainee_id": trainee.id, "supervisor_id": supervisor.id,
+              "session_date": date.today() - timedelta(days=1), "start_time": time(9, n % 60),
+              "duration_minutes": 60, "supervision_type": SupervisionType.INDIVIDUAL,
+              "delivery_mode": DeliveryMode.VIDEO, "topics": ["case_review"], "summary": "Worked on OARS.",
+              "status": status, "submitted_at": utcnow() if status is not SessionStatus.DRAFT else None}
+    return _add(SupervisionSession(**{**values, **kw}))
+
+
 def make_enrollment(cohort: Cohort, user: User, **kw) -> Enrollment:
     return _add(Enrollment(cohort_id=cohort.id, user_id=user.id, **kw))
 
@@ -170,6 +194,8 @@ def make_people() -> dict:
     attempt = make_attempt(quiz, cohort, trainee, submitted=True)
     supervisor = make_user(Role.SUPERVISOR, organization_id=org_a.id)
     make_assignment(trainee, supervisor)
+    make_credential(supervisor)
+    supervision = make_supervision(trainee, supervisor)
     people = {
         "trainee": trainee,
         "instructor": instructor,
@@ -182,6 +208,7 @@ def make_people() -> dict:
         "quiz": quiz,
         "attempt": attempt,
         "live_session": session,
+        "supervision": supervision,
         "course": course,
         "org_a": org_a,
         "org_b": org_b,

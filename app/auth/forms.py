@@ -4,6 +4,7 @@ from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from app.auth.services import MIN_PASSWORD_LENGTH
@@ -42,9 +43,9 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
     submit = SubmitField("Change password")
 
 
-def _timezones() -> list[tuple[str, str]]:
+def _timezones() -> list[SelectChoice]:
     zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
-    return [(z, z.replace("_", " ")) for z in zones]
+    return [SelectChoice(z, z.replace("_", " ")) for z in zones]
 
 
 class ProfileForm(FlaskForm):

@@ -7,6 +7,7 @@ def register(app: Flask) -> None:
     from app.cli.course import course_cli
     from app.cli.demo import demo_cli
     from app.cli.mail import mail_cli
+    from app.cli.supervision import supervision_cli
 
-    for group in (course_cli, demo_cli, mail_cli):
+    for group in (course_cli, demo_cli, mail_cli, supervision_cli):
         app.cli.add_command(group)

@@ -8,6 +8,7 @@ come from the course files (`Course.rules`); nothing about one course is here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 NOT_STARTED, IN_PROGRESS, COMPLETE = "not_started", "in_progress", "complete"
@@ -49,6 +50,15 @@ class CoursePlan:
     rules: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class SupervisionEntry:
+    """One approved, current supervision session."""
+
+    day: date
+    kind: str  # individual, triadic, group, live_observation, recorded_review
+    minutes: int
+
+
 @dataclass
 class TraineeRecords:
     """Plain facts about one trainee in one cohort (all keyed by week number)."""
@@ -58,6 +68,7 @@ class TraineeRecords:
     recordings_watched: set[int] = field(default_factory=set)
     quiz_best: dict[int, int] = field(default_factory=dict)
     quiz_attempts: dict[int, int] = field(default_factory=dict)
+    supervision: list[SupervisionEntry] = field(default_factory=list)
 
 
 def _attended_live(status: str | None, rules: dict) -> bool:
@@ -135,12 +146,126 @@ def attendance_requirements(plan: CoursePlan, r: TraineeRecords) -> list[Require
     return out
 
 
+INDIVIDUAL_KINDS = ("individual", "triadic")
+OBSERVATION_KINDS = ("live_observation", "recorded_review")
+
+
+@dataclass(frozen=True)
+class CountedEntry:
+    entry: SupervisionEntry
+    counted: int  # minutes that count
+    reason: str = ""  # why fewer minutes count, in plain words
+
+
+@dataclass(frozen=True)
+class SupervisionTally:
+    entries: tuple[CountedEntry, ...]
+    individual: int
+    group: int
+    observation: int
+    observations: int
+    weeks: int
+
+    @property
+    def total(self) -> int:
+        return self.individual + self.group + self.observation
+
+
+def tally_supervision(entries: list[SupervisionEntry], rules: dict) -> SupervisionTally:
+    """Apply the counting rules: minimum length, group minimum and cap, categories, distinct weeks."""
+    min_len = rules.get("min_session_minutes", 0)
+    group_min = rules.get("group_min_session_minutes", 0)
+    group_cap = round(rules.get("group_max_hours", 10_000) * 60)
+    counted: list[CountedEntry] = []
+    group_used = 0
+    for e in sorted(entries, key=lambda e: e.day):
+        if e.minutes < min_len:
+            counted.append(CountedEntry(e, 0, f"Sessions under {min_len} minutes do not count."))
+        elif e.kind == "group" and e.minutes < group_min:
+            counted.append(CountedEntry(e, 0, f"Group sessions count only from {group_min} minutes."))
+        elif e.kind == "group":
+            take = max(0, min(e.minutes, group_cap - group_used))
+            group_used += take
+            reason = "" if take == e.minutes else f"Group hours count up to {group_cap // 60} hours in all."
+            counted.append(CountedEntry(e, take, reason))
+        else:
+            counted.append(CountedEntry(e, e.minutes))
+
+    def minutes(kinds) -> int:
+        return sum(c.counted for c in counted if c.entry.kind in kinds)
+
+    return SupervisionTally(
+        entries=tuple(counted),
+        individual=minutes(INDIVIDUAL_KINDS),
+        group=minutes(("group",)),
+        observation=minutes(OBSERVATION_KINDS),
+        observations=sum(1 for c in counted if c.counted and c.entry.kind in OBSERVATION_KINDS),
+        weeks=len({c.entry.day.isocalendar()[:2] for c in counted if c.counted}),
+    )
+
+
+def _hours(minutes: float) -> str:
+    h = minutes / 60
+    return f"{h:g}" if h == int(h) else f"{h:.1f}"
+
+
+def _amount(minutes: float) -> str:
+    """'45 minutes', '1 hour', '2.5 hours': what a person would say."""
+    if minutes < 60:
+        m = max(1, round(minutes))
+        return f"{m} minute{'s' if m != 1 else ''}"
+    h = _hours(minutes)
+    return f"{h} hour{'s' if h != '1' else ''}"
+
+
+def supervision_requirements(plan: CoursePlan, r: TraineeRecords) -> list[Requirement]:
+    rules = plan.rules.get("supervision")
+    if not rules:
+        return []
+    t = tally_supervision(r.supervision, rules)
+    out = []
+
+    def hours_req(key: str, label: str, have_min: int, target_h: float, what: str) -> None:
+        met = have_min >= target_h * 60
+        out.append(Requirement(
+            key=key, label=label, met=met, progress=Progress(round(have_min / 60, 2), target_h, "hours"),
+            missing="" if met else
+            f"Log another {_amount(target_h * 60 - have_min)} of {what}, approved by your supervisor.",
+        ))
+
+    if rules.get("total_hours"):
+        hours_req("supervision-total", f"{_hours(rules['total_hours'] * 60)} hours of approved supervision",
+                  t.total, rules["total_hours"], "supervision")
+    if rules.get("individual_hours"):
+        hours_req("supervision-individual",
+                  f"{_hours(rules['individual_hours'] * 60)} hours of individual or triadic supervision",
+                  t.individual, rules["individual_hours"], "individual or triadic supervision")
+    if rules.get("min_observations"):
+        n, need = t.observations, rules["min_observations"]
+        out.append(Requirement(
+            key="supervision-observation", met=n >= need,
+            label=f"At least {need} live observation or recorded review",
+            progress=Progress(n, need, "sessions"),
+            missing="" if n >= need else "Have your supervisor observe you live or review a recording with you.",
+        ))
+    if rules.get("distinct_weeks"):
+        n, need = t.weeks, rules["distinct_weeks"]
+        out.append(Requirement(
+            key="supervision-weeks", met=n >= need, label=f"Supervision in at least {need} different weeks",
+            progress=Progress(n, need, "weeks"),
+            missing="" if n >= need else
+            f"Have supervision in {need - n} more different week{'s' if need - n != 1 else ''}.",
+        ))
+    return out
+
+
 def evaluate(records: TraineeRecords, plan: CoursePlan) -> list[Requirement]:
     """Every requirement this engine knows, in course order: weeks first, then course-wide."""
     out: list[Requirement] = []
     for w in plan.weeks:
         out += module_requirements(w, records, plan.rules)
     out += attendance_requirements(plan, records)
+    out += supervision_requirements(plan, records)
     return out
 
 

@@ -10,7 +10,7 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 
-from app.eligibility.engine import CoursePlan, TraineeRecords, WeekPlan
+from app.eligibility.engine import CoursePlan, SupervisionEntry, TraineeRecords, WeekPlan
 from app.extensions import db
 from app.models import (
     Attendance,
@@ -22,6 +22,8 @@ from app.models import (
     Quiz,
     QuizAttempt,
     RecordingView,
+    SessionStatus,
+    SupervisionSession,
 )
 
 
@@ -68,7 +70,19 @@ def load_records(cohort: Cohort, user_ids: list[int]) -> dict[int, TraineeRecord
             records[uid].quiz_attempts[week] = count
         if best is not None:
             records[uid].quiz_best[week] = best
+    for uid, day, kind, minutes in db.session.execute(approved_supervision(user_ids)):
+        records[uid].supervision.append(SupervisionEntry(day, kind.value, minutes))
     return records
+
+
+def approved_supervision(user_ids: list[int]) -> sa.Select:
+    """Approved sessions still in force (an approved amendment supersedes its original)."""
+    return (sa.select(SupervisionSession.trainee_id, SupervisionSession.session_date,
+                      SupervisionSession.supervision_type, SupervisionSession.duration_minutes)
+            .where(SupervisionSession.trainee_id.in_(user_ids),
+                   SupervisionSession.status == SessionStatus.APPROVED,
+                   SupervisionSession.superseded_at.is_(None))
+            .order_by(SupervisionSession.session_date))
 
 
 def attempts_started(cohort: Cohort, user_ids: list[int]) -> dict[int, set[int]]:

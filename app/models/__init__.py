@@ -22,6 +22,15 @@ from app.models.learning import (
 )
 from app.models.mail import OutboxMessage
 from app.models.orgs import Cohort, CohortInstructor, Enrollment, EnrollmentStatus, Organization
+from app.models.supervision import (
+    CredentialType,
+    DeliveryMode,
+    HoursStatement,
+    SessionStatus,
+    SupervisionSession,
+    SupervisionType,
+    SupervisorCredential,
+)
 from app.models.users import AuthToken, Role, SupervisorAssignment, TokenPurpose, User
 
 __all__ = [
@@ -32,11 +41,14 @@ __all__ = [
     "Cohort",
     "CohortInstructor",
     "Course",
+    "CredentialType",
+    "DeliveryMode",
     "DiscussionPrompt",
     "Enrollment",
     "LectureView",
     "LiveSession",
     "EnrollmentStatus",
+    "HoursStatement",
     "Module",
     "Organization",
     "OutboxMessage",
@@ -48,7 +60,11 @@ __all__ = [
     "Rubric",
     "RubricCriterion",
     "Scenario",
+    "SessionStatus",
+    "SupervisionSession",
+    "SupervisionType",
     "SupervisorAssignment",
+    "SupervisorCredential",
     "TokenPurpose",
     "User",
     "WeekUnlock",

@@ -39,12 +39,26 @@ MATRIX = {
     "learn.attempt_result": ("GET",  [LOGIN, 200, 200, 404, 404, 200, 404]),
     "learn.calendar_feed":  ("GET",  [404, 404, 404, 404, 404, 404, 404]),
     "learn.reset_calendar": ("POST", [LOGIN, 302, 302, 302, 302, 302, 302]),
+    "supervision.index":          ("GET",  [LOGIN, 200, 403, 403, 403, 403, 403]),
+    "supervision.new_session":    ("GET",  [LOGIN, 200, 403, 403, 403, 403, 403]),
+    "supervision.edit_session":   ("GET",  [LOGIN, 200, 403, 403, 403, 403, 403]),
+    "supervision.amend_session":  ("GET",  [LOGIN, 200, 403, 403, 403, 403, 403]),
+    "supervision.statement":      ("GET",  [LOGIN, 200, 403, 403, 403, 403, 403]),
+    "supervision.show_session":   ("GET",  [LOGIN, 200, 404, 200, 200, 200, 404]),
+    "supervision.trainee_ledger": ("GET",  [LOGIN, 200, 404, 200, 200, 200, 404]),
+    "supervision.queue":          ("GET",  [LOGIN, 403, 403, 200, 403, 403, 403]),
+    "supervision.decide":         ("GET",  [LOGIN, 403, 403, 200, 403, 403, 403]),
+    "supervision.credential":     ("GET",  [LOGIN, 403, 403, 200, 403, 403, 403]),
+    "supervision.credentials":    ("GET",  [LOGIN, 403, 403, 403, 200, 200, 200]),
+    "supervision.verify_credential": ("POST", [LOGIN, 403, 403, 403, 302, 302, 404]),
+    "supervision.verify_statement": ("GET", [404, 404, 404, 404, 404, 404, 404]),
 }
 
 
 def _url_args(people) -> dict:
     return {"cohort_id": people["cohort"].id, "slug": people["course"].slug, "token": "not-a-real-token",
-            "week": 1, "attempt_id": people["attempt"].id}
+            "week": 1, "attempt_id": people["attempt"].id, "session_id": people["supervision"].id,
+            "trainee_id": people["trainee"].id, "user_id": people["supervisor"].id, "reference": "HS-NOPE"}
 
 
 def test_every_route_is_in_the_table(app):

@@ -1,0 +1,24 @@
+"""`flask supervision remind`: nudge supervisors after 7 days, tell the org admin after 14 (run daily)."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app, url_for
+from flask.cli import AppGroup
+
+from app.extensions import db
+from app.supervision.reminders import send_reminders
+
+supervision_cli = AppGroup("supervision", help="Supervision sign-off reminders.")
+
+
+@supervision_cli.command("remind")
+@click.option("--remind-days", default=7, show_default=True)
+@click.option("--escalate-days", default=14, show_default=True)
+def remind(remind_days: int, escalate_days: int) -> None:
+    with current_app.test_request_context():
+        reminded, escalated = send_reminders(
+            backend=current_app.config["MAIL_BACKEND"], remind_days=remind_days, escalate_days=escalate_days,
+            queue_url=lambda: url_for("supervision.queue", _external=True))
+    db.session.commit()
+    click.echo(f"{reminded} supervisor reminder(s), {escalated} escalation(s) to organization admins.")

@@ -1,0 +1,3 @@
+from app.supervision.routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+    widgets,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional, Regexp
+
+from app.models import CredentialType, DeliveryMode, SupervisionType
+from app.models.supervision import TOPICS
+from app.supervision.services import MAX_MINUTES, MIN_MINUTES, SUMMARY_MAX
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class SessionForm(FlaskForm):
+    supervisor_id = SelectField("Supervisor", coerce=int, validators=[InputRequired()])
+    session_date = DateField("Date of the session", validators=[InputRequired(message="Enter the date.")])
+    start_time = TimeField("Start time", validators=[InputRequired(message="Enter the start time.")])
+    duration_minutes = IntegerField(
+        "Length in minutes", validators=[InputRequired(message="Enter the length in minutes.")],
+        description=f"Between {MIN_MINUTES} and {MAX_MINUTES}. Sessions under 30 minutes are kept but do not count.")
+    supervision_type = SelectField("Type", choices=[SelectChoice(t.value, t.label) for t in SupervisionType])
+    delivery_mode = SelectField("How it took place", choices=[SelectChoice(m.value, m.label) for m in DeliveryMode])
+    topics = CheckboxesField("Topics", choices=[SelectChoice(k, v) for k, v in TOPICS.items()])
+    summary = TextAreaField(
+        "Summary", validators=[Length(max=SUMMARY_MAX)],
+        description="What you worked on. No client names, phone numbers, emails or birth dates: "
+                    "use case codes or pseudonyms.")
+    action_items = TextAreaField("Action items", validators=[Length(max=1000)])
+    attested = BooleanField("I attest that this session took place as described and that the summary "
+                            "contains no client identifiers.")
+    identifiers_confirmed = BooleanField("I checked the flagged text: it is not a client identifier.")
+    save = SubmitField("Save draft")
+    submit = SubmitField("Submit to supervisor")
+
+    def __init__(self, *args, supervisors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.supervisor_id.choices = [SelectChoice(s.id, s.name) for s in supervisors]
+
+
+class DecisionForm(FlaskForm):
+    password = PasswordField("Your password (your electronic signature)", validators=[Optional()])
+    reason = TextAreaField("What should the trainee change?", validators=[Optional(), Length(max=1000)])
+    approve = SubmitField("Approve and sign")
+    send_back = SubmitField("Return to trainee")
+
+
+class CredentialForm(FlaskForm):
+    credential_type = SelectField("Credential", choices=[SelectChoice(c.value) for c in CredentialType])
+    license_number = StringField("License number", validators=[InputRequired(), Length(max=60)])
+    state = StringField("State (two letters)", validators=[
+        InputRequired(), Regexp(r"^[A-Za-z]{2}$", message="Use the two-letter state code, e.g. MA.")])
+    expires_on = DateField("Expires on", validators=[InputRequired(message="Enter the expiry date.")])
+    save = SubmitField("Save credential")

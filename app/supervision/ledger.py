@@ -1,0 +1,104 @@
+"""The hours ledger (trainee, supervisor, organization) and the PDF hours statement."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from fpdf import FPDF
+
+from app.eligibility import engine
+from app.extensions import db
+from app.models import HoursStatement, SessionStatus, SupervisionSession, User
+from app.supervision.services import supervision_rules
+
+
+@dataclass
+class Ledger:
+    trainee: User
+    rules: dict
+    sessions: list[SupervisionSession]
+    tally: engine.SupervisionTally
+    requirements: list[engine.Requirement]
+    counted: dict[int, engine.CountedEntry]
+
+
+def ledger_for(trainee: User) -> Ledger:
+    rules = supervision_rules(trainee)
+    sessions = list(db.session.scalars(
+        sa.select(SupervisionSession).where(SupervisionSession.trainee_id == trainee.id)
+        .order_by(SupervisionSession.session_date.desc(), SupervisionSession.start_time.desc())))
+    approved = [s for s in sessions if s.status is SessionStatus.APPROVED and s.superseded_at is None]
+    entries = {s.id: engine.SupervisionEntry(s.session_date, s.supervision_type.value, s.duration_minutes)
+               for s in approved}
+    tally = engine.tally_supervision(list(entries.values()), rules)
+    by_entry = {id(c.entry): c for c in tally.entries}
+    counted = {sid: by_entry[id(e)] for sid, e in entries.items()}
+    plan = engine.CoursePlan(weeks=(), rules={"supervision": rules})
+    reqs = engine.supervision_requirements(plan, engine.TraineeRecords(supervision=list(entries.values())))
+    return Ledger(trainee, rules, sessions, tally, reqs, counted)
+
+
+def _hours(minutes: int) -> str:
+    return f"{minutes / 60:.2f}"
+
+
+def create_statement(ledger: Ledger) -> HoursStatement:
+    approved = sorted((s for s in ledger.sessions if s.id in ledger.counted), key=lambda s: s.session_date)
+    digest = hashlib.sha256("|".join([str(ledger.trainee.id)] + [s.signature_hash or "" for s in approved])
+                            .encode()).hexdigest()
+    t = ledger.tally
+    totals = {"total": _hours(t.total), "individual": _hours(t.individual), "group": _hours(t.group),
+              "observation": _hours(t.observation), "sessions": len(approved)}
+    reference = f"HS-{digest[:16].upper()}"  # the same approved sessions give the same reference
+    existing = db.session.scalar(sa.select(HoursStatement).where(HoursStatement.reference == reference))
+    if existing:
+        return existing
+    statement = HoursStatement(reference=reference, trainee_id=ledger.trainee.id, totals=totals)
+    db.session.add(statement)
+    db.session.flush()
+    return statement
+
+
+def statement_pdf(ledger: Ledger, statement: HoursStatement, verify_url: str) -> bytes:
+    pdf = FPDF()
+    pdf.set_title("Supervision hours statement")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.cell(0, 10, "Supervision hours statement", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 11)
+    pdf.cell(0, 7, f"Trainee: {ledger.trainee.name}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 7, f"Issued: {statement.created_at:%B %d, %Y}    Reference: {statement.reference}",
+             new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 7, f"Verify at: {verify_url}", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.cell(0, 8, "Counted hours", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 11)
+    for label, key in (("Total", "total"), ("Individual and triadic", "individual"), ("Group", "group"),
+                       ("Observation and recorded review", "observation")):
+        pdf.cell(0, 6, f"{label}: {statement.totals[key]} h", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.cell(0, 8, "Approved sessions", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 9)
+    widths = (24, 16, 16, 32, 56, 46)
+    headers = ("Date", "Start", "Minutes", "Type", "Supervisor (credential)", "Signature")
+    for w, h in zip(widths, headers, strict=True):
+        pdf.cell(w, 6, h, border=1)
+    pdf.ln()
+    for s in sorted((s for s in ledger.sessions if s.id in ledger.counted), key=lambda s: s.session_date):
+        cred = s.credential_snapshot or {}
+        cells = (s.session_date.isoformat(), s.start_time.strftime("%H:%M"), str(s.duration_minutes),
+                 s.supervision_type.label, f"{s.supervisor.name[:28]} ({cred.get('type', '')} {cred.get('state', '')})",
+                 (s.signature_hash or "")[:20])
+        for w, c in zip(widths, cells, strict=True):
+            pdf.cell(w, 6, c.encode("latin-1", "replace").decode("latin-1"), border=1)
+        pdf.ln()
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "I", 9)
+    pdf.multi_cell(0, 5, "Each session was signed electronically by the supervisor named, whose credential is shown "
+                         "as it stood on the day of approval. This statement records training hours; it is not a "
+                         "state license or certification.")
+    return bytes(pdf.output())

@@ -1,0 +1,285 @@
+"""Logging supervision sessions, signing them off, amendments and credentials."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from app import audit
+from app.db import utcnow
+from app.errors import DomainError
+from app.extensions import db
+from app.models import (
+    Cohort,
+    CredentialType,
+    DeliveryMode,
+    Enrollment,
+    Role,
+    SessionStatus,
+    SupervisionSession,
+    SupervisionType,
+    SupervisorAssignment,
+    SupervisorCredential,
+    User,
+)
+from app.models.orgs import CURRENT_STATUSES
+from app.models.supervision import TOPICS
+from app.supervision.phi import find_identifiers
+
+MIN_MINUTES, MAX_MINUTES = 15, 180
+SUMMARY_MAX = 1000
+
+
+class SupervisionRefused(DomainError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class IdentifiersFound(DomainError):
+    def __init__(self, findings: list[str]):
+        super().__init__("The summary or action items may contain client identifiers.")
+        self.findings = findings
+
+
+@dataclass
+class SessionInput:
+    supervisor_id: int
+    session_date: date
+    start_time: time
+    duration_minutes: int
+    supervision_type: SupervisionType
+    delivery_mode: DeliveryMode
+    topics: list[str] = field(default_factory=list)
+    summary: str = ""
+    action_items: str = ""
+    attested: bool = False
+    identifiers_confirmed: bool = False
+
+
+def supervisors_of(trainee: User) -> list[User]:
+    return list(db.session.scalars(
+        sa.select(User).join(SupervisorAssignment, SupervisorAssignment.supervisor_id == User.id)
+        .where(SupervisorAssignment.trainee_id == trainee.id, User.is_active.is_(True)).order_by(User.name)))
+
+
+def is_supervisor_of(supervisor: User, trainee_id: int) -> bool:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(SupervisorAssignment).where(
+        SupervisorAssignment.supervisor_id == supervisor.id, SupervisorAssignment.trainee_id == trainee_id)) > 0
+
+
+def training_start(trainee: User) -> date | None:
+    """When the trainee's training began: the earliest start of a cohort they are enrolled in."""
+    return db.session.scalar(
+        sa.select(sa.func.min(Cohort.start_date)).join(Enrollment, Enrollment.cohort_id == Cohort.id)
+        .where(Enrollment.user_id == trainee.id, Enrollment.status.in_(CURRENT_STATUSES)))
+
+
+def supervision_rules(trainee: User) -> dict:
+    cohort = db.session.scalar(
+        sa.select(Cohort).join(Enrollment, Enrollment.cohort_id == Cohort.id)
+        .where(Enrollment.user_id == trainee.id, Enrollment.status.in_(CURRENT_STATUSES))
+        .order_by(Cohort.start_date))
+    return (cohort.course.rules or {}).get("supervision", {}) if cohort else {}
+
+
+def _check(trainee: User, data: SessionInput, *, ignore_id: int | None = None, revision: int = 0) -> None:
+    if data.supervisor_id not in {s.id for s in supervisors_of(trainee)}:
+        raise SupervisionRefused("Choose one of your assigned supervisors.", "supervisor_id")
+    if not MIN_MINUTES <= (data.duration_minutes or 0) <= MAX_MINUTES:
+        raise SupervisionRefused(f"A session lasts between {MIN_MINUTES} and {MAX_MINUTES} minutes; "
+                                 "log longer days as separate sessions.", "duration_minutes")
+    today = utcnow().astimezone(ZoneInfo(trainee.timezone)).date()
+    if data.session_date > today:
+        raise SupervisionRefused("The session date is in the future. Log sessions after they happen.",
+                                 "session_date")
+    start = training_start(trainee)
+    if start is None:
+        raise SupervisionRefused("You need to be enrolled in a cohort to log supervision.")
+    if data.session_date < start:
+        raise SupervisionRefused(f"The session is before your training started ({start:%B %-d, %Y}).",
+                                 "session_date")
+    unknown = set(data.topics) - set(TOPICS)
+    if unknown:
+        raise SupervisionRefused("Choose topics from the list.", "topics")
+    if len(data.summary) > SUMMARY_MAX:
+        raise SupervisionRefused(f"Keep the summary under {SUMMARY_MAX} characters.", "summary")
+    duplicate = db.session.scalar(sa.select(SupervisionSession.id).where(
+        SupervisionSession.trainee_id == trainee.id, SupervisionSession.supervisor_id == data.supervisor_id,
+        SupervisionSession.session_date == data.session_date, SupervisionSession.start_time == data.start_time,
+        SupervisionSession.revision == revision, SupervisionSession.id != (ignore_id or 0)))
+    if duplicate:
+        raise SupervisionRefused("You already logged a session with this supervisor at this date and time.",
+                                 "start_time")
+    findings = find_identifiers(f"{data.summary}\n{data.action_items}")
+    if findings and not data.identifiers_confirmed:
+        raise IdentifiersFound(findings)
+
+
+def _apply(session: SupervisionSession, data: SessionInput) -> None:
+    for name in ("supervisor_id", "session_date", "start_time", "duration_minutes", "supervision_type",
+                 "delivery_mode", "topics", "action_items"):
+        setattr(session, name, getattr(data, name))
+    session.summary = data.summary.strip()
+    session.action_items = data.action_items.strip()
+
+
+def _submit(session: SupervisionSession, data: SessionInput, now: datetime) -> None:
+    if not data.attested:
+        raise SupervisionRefused("Confirm the attestation to submit the session to your supervisor.", "attested")
+    session.attested_at = session.submitted_at = now
+    session.status = SessionStatus.SUBMITTED
+    session.return_reason = None
+
+
+def log_session(trainee: User, data: SessionInput, *, submit: bool, now: datetime | None = None,
+                amends: SupervisionSession | None = None) -> SupervisionSession:
+    now = now or utcnow()
+    revision = amends.revision + 1 if amends else 0
+    _check(trainee, data, revision=revision)
+    session = SupervisionSession(trainee_id=trainee.id, revision=revision,
+                                 amends_id=amends.id if amends else None)
+    _apply(session, data)
+    if submit:
+        _submit(session, data, now)
+    db.session.add(session)
+    db.session.flush()
+    return session
+
+
+def update_session(session: SupervisionSession, trainee: User, data: SessionInput, *, submit: bool,
+                   now: datetime | None = None) -> None:
+    if session.trainee_id != trainee.id:
+        raise SupervisionRefused("Only the trainee who logged a session can change it.")
+    if not session.is_editable:
+        raise SupervisionRefused("This session is waiting for, or already has, your supervisor's decision "
+                                 "and cannot be changed. Approved sessions are corrected with an amendment.")
+    _check(trainee, data, ignore_id=session.id, revision=session.revision)
+    _apply(session, data)
+    if submit:
+        _submit(session, data, now or utcnow())
+    db.session.flush()
+
+
+def amend_session(original: SupervisionSession, trainee: User, data: SessionInput, *, submit: bool,
+                  now: datetime | None = None) -> SupervisionSession:
+    if original.trainee_id != trainee.id or original.status is not SessionStatus.APPROVED:
+        raise SupervisionRefused("Only an approved session of your own can be amended.")
+    if original.superseded_at is not None:
+        raise SupervisionRefused("This session was already corrected by a later amendment; amend that one.")
+    pending = db.session.scalar(sa.select(SupervisionSession.id).where(
+        SupervisionSession.amends_id == original.id, SupervisionSession.status != SessionStatus.APPROVED))
+    if pending:
+        raise SupervisionRefused("An amendment of this session is already in progress.")
+    return log_session(trainee, data, submit=submit, now=now, amends=original)
+
+
+def signature_payload(session: SupervisionSession, signer: User, signed_at: datetime) -> str:
+    record = {
+        "session": session.id, "trainee": session.trainee_id, "supervisor": signer.id,
+        "date": session.session_date.isoformat(), "start": session.start_time.isoformat(),
+        "minutes": session.duration_minutes, "type": session.supervision_type.value,
+        "mode": session.delivery_mode.value, "topics": sorted(session.topics), "summary": session.summary,
+        "action_items": session.action_items, "amends": session.amends_id, "signed_at": signed_at.isoformat(),
+    }
+    return json.dumps(record, sort_keys=True, separators=(",", ":"))
+
+
+def credential_of(user: User) -> SupervisorCredential | None:
+    return db.session.scalar(sa.select(SupervisorCredential).where(SupervisorCredential.user_id == user.id))
+
+
+def _decidable(session: SupervisionSession, supervisor: User) -> None:
+    if session.trainee_id == supervisor.id:
+        raise SupervisionRefused("No one can approve their own session.")
+    if session.supervisor_id != supervisor.id:
+        raise SupervisionRefused("Only the supervisor named on the session can decide on it.")
+    if session.status is SessionStatus.APPROVED:
+        raise SupervisionRefused("This session is already approved and locked.")
+    if session.status is not SessionStatus.SUBMITTED:
+        raise SupervisionRefused("This session is not waiting for a decision (it was returned or is a draft).")
+
+
+def approve_session(session: SupervisionSession, supervisor: User, *, password: str,
+                    now: datetime | None = None, ip: str | None = None) -> None:
+    """Sign a session: the supervisor's password, a hash of the record and their credential that day."""
+    _decidable(session, supervisor)
+    if not supervisor.check_password(password or ""):
+        raise SupervisionRefused("Your password is not correct; the session was not signed.", "password")
+    cred = credential_of(supervisor)
+    if cred is None or not cred.valid_on(session.session_date):
+        raise SupervisionRefused(
+            "Your credential is not verified, or had expired on the session date, so you cannot approve it. "
+            "Ask your organization's administrator to verify your current license.")
+    now = now or utcnow()
+    session.status = SessionStatus.APPROVED
+    session.signed_at = now
+    session.signature_hash = hashlib.sha256(signature_payload(session, supervisor, now).encode()).hexdigest()
+    session.credential_snapshot = cred.snapshot()
+    if session.amends_id:
+        original = db.session.get(SupervisionSession, session.amends_id)
+        original.superseded_at = now
+    audit.record("supervision.approved", session, actor=supervisor, ip=ip,
+                 before={"status": "submitted"},
+                 after={"status": "approved", "signature_hash": session.signature_hash,
+                        "credential": session.credential_snapshot, "amends": session.amends_id})
+    db.session.flush()
+
+
+def return_session(session: SupervisionSession, supervisor: User, *, reason: str,
+                   now: datetime | None = None, ip: str | None = None) -> None:
+    _decidable(session, supervisor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise SupervisionRefused("Say what the trainee should change.", "reason")
+    session.status = SessionStatus.RETURNED
+    session.return_reason = reason[:1000]
+    session.returned_at = now or utcnow()
+    audit.record("supervision.returned", session, actor=supervisor, ip=ip,
+                 before={"status": "submitted"}, after={"status": "returned", "reason": session.return_reason})
+    db.session.flush()
+
+
+def queue_for(supervisor: User) -> list[SupervisionSession]:
+    return list(db.session.scalars(
+        sa.select(SupervisionSession).where(SupervisionSession.supervisor_id == supervisor.id,
+                                            SupervisionSession.status == SessionStatus.SUBMITTED)
+        .order_by(SupervisionSession.submitted_at)))
+
+
+# Credentials ------------------------------------------------------------------
+
+def save_credential(user: User, *, credential_type: CredentialType, license_number: str, state: str,
+                    expires_on: date) -> SupervisorCredential:
+    cred = credential_of(user)
+    before = cred.snapshot() if cred else None
+    if cred is None:
+        cred = SupervisorCredential(user_id=user.id)
+        db.session.add(cred)
+    cred.credential_type, cred.license_number = credential_type, license_number.strip()
+    cred.state, cred.expires_on = state.strip().upper(), expires_on
+    cred.verified_at = cred.verified_by_id = None  # a changed credential must be verified again
+    db.session.flush()
+    audit.record("credential.saved", cred, actor=user, before=before, after=cred.snapshot())
+    return cred
+
+
+def verify_credential(cred: SupervisorCredential, actor: User, *, now: datetime | None = None) -> None:
+    cred.verified_at, cred.verified_by_id = now or utcnow(), actor.id
+    audit.record("credential.verified", cred, actor=actor, after=cred.snapshot())
+    db.session.flush()
+
+
+def supervisors_with_credentials(viewer: User) -> list[tuple[User, SupervisorCredential | None]]:
+    """Supervisors an admin may verify: all for platform admins, their own organization's for org admins."""
+    stmt = (sa.select(User, SupervisorCredential)
+            .outerjoin(SupervisorCredential, SupervisorCredential.user_id == User.id)
+            .where(User.role == Role.SUPERVISOR).order_by(User.name))
+    if viewer.role is not Role.ADMIN:
+        stmt = stmt.where(User.organization_id == viewer.organization_id)
+    return [tuple(row) for row in db.session.execute(stmt)]
