@@ -14,7 +14,7 @@ from app.learn.progress import trainee_progress
 from app.main import services
 from app.models import Role
 from app.pacing import cohort_today, week_number
-from app.supervision.services import queue_for
+from app.supervision.services import queue_for, supervisees_of, supervisors_of
 
 bp = Blueprint("main", __name__, template_folder="templates")
 
@@ -40,9 +40,9 @@ def dashboard():
     if role is Role.TRAINEE:
         ctx["progress"] = [trainee_progress(current_user, e.cohort)
                            for e in services.trainee_enrollments(current_user)]
-        ctx["supervisors"] = services.supervisors_of(current_user)
+        ctx["supervisors"] = supervisors_of(current_user)
     elif role is Role.SUPERVISOR:
-        ctx["supervisees"] = services.supervisees_of(current_user)
+        ctx["supervisees"] = supervisees_of(current_user)
         ctx["waiting"] = queue_for(current_user)
     elif role in (Role.INSTRUCTOR, Role.ORG_ADMIN):
         cohorts = list(db.session.scalars(visible_cohorts_query(current_user).limit(20)))

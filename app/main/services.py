@@ -14,7 +14,6 @@ from app.models import (
     EnrollmentStatus,
     Organization,
     Role,
-    SupervisorAssignment,
     User,
 )
 from app.models.orgs import CURRENT_STATUSES
@@ -30,20 +29,6 @@ def trainee_enrollments(user: User) -> list[Enrollment]:
                  selectinload(Enrollment.cohort).selectinload(Cohort.staff)
                  .selectinload(CohortInstructor.user))
         .order_by(Enrollment.created_at)
-    ))
-
-
-def supervisors_of(user: User) -> list[User]:
-    return list(db.session.scalars(
-        sa.select(User).join(SupervisorAssignment, SupervisorAssignment.supervisor_id == User.id)
-        .where(SupervisorAssignment.trainee_id == user.id).order_by(User.name)
-    ))
-
-
-def supervisees_of(user: User) -> list[User]:
-    return list(db.session.scalars(
-        sa.select(User).join(SupervisorAssignment, SupervisorAssignment.trainee_id == User.id)
-        .where(SupervisorAssignment.supervisor_id == user.id).order_by(User.name)
     ))
 
 

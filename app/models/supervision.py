@@ -80,6 +80,9 @@ class SessionStatus(enum.StrEnum):
     SUBMITTED = "submitted"
     RETURNED = "returned"
     APPROVED = "approved"
+    #: a group session the supervisor created and signed; the attendee has to confirm it
+    TO_CONFIRM = "to_confirm"
+    DECLINED = "declined"
 
 
 TOPICS = {
@@ -126,6 +129,8 @@ class SupervisionSession(db.Model):
     credential_snapshot: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     #: corrections: an amendment points at the record it corrects; 0 for originals
     amends_id: Mapped[int | None] = mapped_column(sa.ForeignKey("supervision_sessions.id"))
+    #: rows of one group session created by the supervisor share this key
+    group_key: Mapped[str | None] = mapped_column(sa.String(36), index=True)
     revision: Mapped[int] = mapped_column(default=0)
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -67,3 +67,28 @@ class CredentialForm(FlaskForm):
         InputRequired(), Regexp(r"^[A-Za-z]{2}$", message="Use the two-letter state code, e.g. MA.")])
     expires_on = DateField("Expires on", validators=[InputRequired(message="Enter the expiry date.")])
     save = SubmitField("Save credential")
+
+
+class GroupSessionForm(FlaskForm):
+    attendee_ids = CheckboxesField("Attendees", coerce=int)
+    session_date = DateField("Date of the session", validators=[InputRequired(message="Enter the date.")])
+    start_time = TimeField("Start time", validators=[InputRequired(message="Enter the start time.")])
+    duration_minutes = IntegerField("Length in minutes", validators=[InputRequired()],
+                                    description="Group sessions count from 60 minutes.")
+    delivery_mode = SelectField("How it took place", choices=[SelectChoice(m.value, m.label) for m in DeliveryMode])
+    topics = CheckboxesField("Topics", choices=[SelectChoice(k, v) for k, v in TOPICS.items()])
+    summary = TextAreaField("Summary", validators=[Length(max=SUMMARY_MAX)],
+                            description="No client identifiers: use case codes or pseudonyms.")
+    action_items = TextAreaField("Action items", validators=[Length(max=1000)])
+    identifiers_confirmed = BooleanField("I checked the flagged text: it is not a client identifier.")
+    password = PasswordField("Your password (your electronic signature)")
+    submit = SubmitField("Create and sign")
+
+    def __init__(self, *args, supervisees=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.attendee_ids.choices = [SelectChoice(u.id, u.name) for u in supervisees]
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField("Why are you declining?", validators=[Length(max=1000)])
+    decline = SubmitField("Decline")

@@ -12,7 +12,7 @@ from app.guards import authorize, guard, not_found_unless
 from app.models import CredentialType, DeliveryMode, HoursStatement, SupervisionSession, SupervisionType, User
 from app.supervision import ledger as ledgers
 from app.supervision import services
-from app.supervision.forms import CredentialForm, DecisionForm, SessionForm
+from app.supervision.forms import CredentialForm, DecisionForm, DeclineForm, GroupSessionForm, SessionForm
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision", template_folder="templates")
 
@@ -139,6 +139,69 @@ def decide(session_id: int):
             return redirect(url_for("supervision.queue"))
     return render_template("supervision/decide.html", session=session, form=form,
                            credential=services.credential_of(current_user))
+
+
+@bp.route("/group/new", methods=["GET", "POST"])
+@guard(policy.can_sign_off)
+def new_group_session():
+    form = GroupSessionForm(supervisees=services.supervisees_of(current_user))
+    if form.validate_on_submit():
+        data = services.GroupInput(
+            attendee_ids=form.attendee_ids.data or [], session_date=form.session_date.data,
+            start_time=form.start_time.data, duration_minutes=form.duration_minutes.data,
+            delivery_mode=DeliveryMode(form.delivery_mode.data), topics=form.topics.data or [],
+            summary=form.summary.data or "", action_items=form.action_items.data or "",
+            identifiers_confirmed=form.identifiers_confirmed.data)
+        try:
+            rows = services.create_group_session(current_user, data, password=form.password.data,
+                                                 ip=request.remote_addr)
+        except services.IdentifiersFound as exc:
+            db.session.rollback()
+            form.findings = exc.findings
+        except services.SupervisionRefused as exc:
+            db.session.rollback()
+            target = getattr(form, exc.field, None) if exc.field else None
+            (target.errors if target is not None else form.form_errors).append(str(exc))
+        else:
+            db.session.commit()
+            flash(f"Group session signed. {len(rows)} attendees are asked to confirm it.", "success")
+            return redirect(url_for("supervision.queue"))
+    return render_template("supervision/group_form.html", form=form)
+
+
+@bp.post("/sessions/<int:session_id>/confirm")
+@guard(policy.can_log_supervision)
+def confirm_group(session_id: int):
+    session = _load_session(session_id)
+    if ActionForm().validate_on_submit():
+        try:
+            services.confirm_group_session(session, current_user)
+        except services.SupervisionRefused as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash("Thanks: the group session counts toward your hours.", "success")
+    return redirect(url_for("supervision.index"))
+
+
+@bp.route("/sessions/<int:session_id>/decline", methods=["GET", "POST"])
+@guard(policy.can_log_supervision)
+def decline_group(session_id: int):
+    session = _load_session(session_id)
+    authorize(session.trainee_id == current_user.id)
+    form = DeclineForm()
+    if form.validate_on_submit():
+        try:
+            services.decline_group_session(session, current_user, reason=form.reason.data)
+        except services.SupervisionRefused as exc:
+            db.session.rollback()
+            form.reason.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash("You declined the group session; your supervisor can see why.", "success")
+            return redirect(url_for("supervision.index"))
+    return render_template("supervision/decline.html", form=form, record=session)
 
 
 @bp.get("/trainees/<int:trainee_id>/ledger")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -283,3 +284,88 @@ def supervisors_with_credentials(viewer: User) -> list[tuple[User, SupervisorCre
     if viewer.role is not Role.ADMIN:
         stmt = stmt.where(User.organization_id == viewer.organization_id)
     return [tuple(row) for row in db.session.execute(stmt)]
+
+
+# Group sessions -----------------------------------------------------------------
+
+@dataclass
+class GroupInput:
+    attendee_ids: list[int]
+    session_date: date
+    start_time: time
+    duration_minutes: int
+    delivery_mode: DeliveryMode
+    topics: list[str] = field(default_factory=list)
+    summary: str = ""
+    action_items: str = ""
+    identifiers_confirmed: bool = False
+
+
+def create_group_session(supervisor: User, data: GroupInput, *, password: str, now: datetime | None = None,
+                         ip: str | None = None) -> list[SupervisionSession]:
+    """The supervisor records and signs a group session; each attendee then confirms their own row."""
+    now = now or utcnow()
+    if not supervisor.check_password(password or ""):
+        raise SupervisionRefused("Your password is not correct; the group session was not created.", "password")
+    supervisees = {u.id: u for u in supervisees_of(supervisor)}
+    if len(set(data.attendee_ids)) < 2:
+        raise SupervisionRefused("A group session has at least two attendees.", "attendee_ids")
+    if not set(data.attendee_ids) <= set(supervisees):
+        raise SupervisionRefused("Attendees must be your supervisees.", "attendee_ids")
+    cred = credential_of(supervisor)
+    if cred is None or not cred.valid_on(data.session_date):
+        raise SupervisionRefused("Your credential is not verified, or had expired on the session date.")
+    rows = []
+    key = str(uuid.uuid4())
+    for uid in sorted(set(data.attendee_ids)):
+        trainee = supervisees[uid]
+        single = SessionInput(supervisor_id=supervisor.id, session_date=data.session_date,
+                              start_time=data.start_time, duration_minutes=data.duration_minutes,
+                              supervision_type=SupervisionType.GROUP, delivery_mode=data.delivery_mode,
+                              topics=data.topics, summary=data.summary, action_items=data.action_items,
+                              identifiers_confirmed=data.identifiers_confirmed)
+        try:
+            _check(trainee, single)
+        except SupervisionRefused as exc:
+            raise SupervisionRefused(f"{trainee.name}: {exc}", exc.field) from None
+        row = SupervisionSession(trainee_id=uid, group_key=key, status=SessionStatus.TO_CONFIRM,
+                                 submitted_at=now, signed_at=now, credential_snapshot=cred.snapshot())
+        _apply(row, single)
+        db.session.add(row)
+        db.session.flush()
+        row.signature_hash = hashlib.sha256(signature_payload(row, supervisor, now).encode()).hexdigest()
+        rows.append(row)
+    audit.record("supervision.group_created", rows[0], actor=supervisor, ip=ip,
+                 after={"group_key": key, "attendees": [r.trainee_id for r in rows],
+                        "date": data.session_date.isoformat(), "minutes": data.duration_minutes})
+    db.session.flush()
+    return rows
+
+
+def _own_pending(session: SupervisionSession, trainee: User) -> None:
+    if session.trainee_id != trainee.id:
+        raise SupervisionRefused("Only the attendee can confirm their own attendance.")
+    if session.status is not SessionStatus.TO_CONFIRM:
+        raise SupervisionRefused("This group session is not waiting for your confirmation.")
+
+
+def confirm_group_session(session: SupervisionSession, trainee: User, *, now: datetime | None = None) -> None:
+    _own_pending(session, trainee)
+    session.status, session.attested_at = SessionStatus.APPROVED, now or utcnow()
+    audit.record("supervision.group_confirmed", session, actor=trainee, after={"status": "approved"})
+    db.session.flush()
+
+
+def decline_group_session(session: SupervisionSession, trainee: User, *, reason: str) -> None:
+    _own_pending(session, trainee)
+    if not (reason or "").strip():
+        raise SupervisionRefused("Say why you are declining (for example, you did not attend).", "reason")
+    session.status, session.return_reason = SessionStatus.DECLINED, reason.strip()[:1000]
+    audit.record("supervision.group_declined", session, actor=trainee, after={"reason": session.return_reason})
+    db.session.flush()
+
+
+def supervisees_of(supervisor: User) -> list[User]:
+    return list(db.session.scalars(
+        sa.select(User).join(SupervisorAssignment, SupervisorAssignment.trainee_id == User.id)
+        .where(SupervisorAssignment.supervisor_id == supervisor.id, User.is_active.is_(True)).order_by(User.name)))

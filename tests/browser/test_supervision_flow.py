@@ -67,3 +67,14 @@ def test_session_returned_fixed_and_approved_shows_in_the_ledger(live_server, pa
     assert "0.8 of 12 hours" in page.content()  # 45 minutes
     assert "Approved" in page.content()
     assert serious_violations(page) == []
+
+
+def test_supervisor_pages_are_accessible(live_server, page, supervised):
+    sign_in(page, live_server, supervised["supervisor"])
+    for path in ("/supervision/queue", "/supervision/group/new", "/supervision/credential",
+                 f"/supervision/trainees/{supervised['trainee'].id}/ledger"):
+        page.goto(f"{live_server}{path}")
+        assert serious_violations(page) == [], path
+    sign_in(page, live_server, supervised["org_admin"])
+    page.goto(f"{live_server}/supervision/credentials")
+    assert serious_violations(page) == []

@@ -180,3 +180,50 @@ def test_reminders_after_seven_days_and_escalation_after_fourteen(supervised, db
     fresh = submitted(s, db, start_time=time(16, 0))
     fresh.submitted_at = now - timedelta(days=6)
     assert send_reminders(backend="outbox", queue_url=lambda: "x", now=now) == (0, 0)
+
+
+def group(s, db, ids, **kw):
+    values = {"attendee_ids": ids, "session_date": date.today() - timedelta(days=3), "start_time": time(15, 0),
+              "duration_minutes": 90, "delivery_mode": DeliveryMode.IN_PERSON, "topics": ["skill_practice"],
+              "summary": "Role-play practice on closure."}
+    return services.GroupInput(**{**values, **kw})
+
+
+def test_group_session_counts_for_each_attendee_once_they_confirm(supervised, db):
+    s = supervised
+    factories.make_assignment(s["peer"], s["supervisor"])
+    rows = services.create_group_session(s["supervisor"], group(s, db, [s["trainee"].id, s["peer"].id]),
+                                         password=factories.PASSWORD)
+    db.session.commit()
+    assert {r.status for r in rows} == {SessionStatus.TO_CONFIRM}
+    assert len({r.group_key for r in rows}) == 1 and all(r.signature_hash for r in rows)
+    uid = s["trainee"].id
+    assert load_records(s["cohort"], [uid])[uid].supervision == []
+    mine = next(r for r in rows if r.trainee_id == uid)
+    services.confirm_group_session(mine, s["trainee"])
+    db.session.commit()
+    assert [(e.kind, e.minutes) for e in load_records(s["cohort"], [uid])[uid].supervision] == [("group", 90)]
+    theirs = next(r for r in rows if r.trainee_id == s["peer"].id)
+    with pytest.raises(services.SupervisionRefused, match="Only the attendee"):
+        services.confirm_group_session(theirs, s["trainee"])
+    with pytest.raises(services.SupervisionRefused, match="Say why"):
+        services.decline_group_session(theirs, s["peer"], reason="")
+    services.decline_group_session(theirs, s["peer"], reason="I was not there.")
+    assert theirs.status is SessionStatus.DECLINED
+
+
+@pytest.mark.parametrize(("ids", "password", "message"), [
+    ("one", factories.PASSWORD, "at least two attendees"),
+    ("stranger", factories.PASSWORD, "must be your supervisees"),
+    ("both", "wrong", "password is not correct"),
+])
+def test_group_session_refusals(supervised, db, ids, password, message):
+    s = supervised
+    factories.make_assignment(s["peer"], s["supervisor"])
+    stranger = factories.make_user(factories.Role.TRAINEE)
+    attendee_ids = {"one": [s["trainee"].id], "stranger": [s["trainee"].id, stranger.id],
+                    "both": [s["trainee"].id, s["peer"].id]}[ids]
+    with pytest.raises(services.SupervisionRefused, match=message):
+        services.create_group_session(s["supervisor"], group(s, db, attendee_ids), password=password)
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SupervisionSession)) == 0

@@ -52,6 +52,9 @@ MATRIX = {
     "supervision.credentials":    ("GET",  [LOGIN, 403, 403, 403, 200, 200, 200]),
     "supervision.verify_credential": ("POST", [LOGIN, 403, 403, 403, 302, 302, 404]),
     "supervision.verify_statement": ("GET", [404, 404, 404, 404, 404, 404, 404]),
+    "supervision.new_group_session": ("GET", [LOGIN, 403, 403, 200, 403, 403, 403]),
+    "supervision.confirm_group":  ("POST", [LOGIN, 302, 403, 403, 403, 403, 403]),
+    "supervision.decline_group":  ("GET",  [LOGIN, 200, 403, 403, 403, 403, 403]),
 }
 
 
