@@ -57,10 +57,18 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "https")
     REQUIRE_SECRET_KEY = True
+    # Certificates: where the public finds verification pages and status lists, and the
+    # issuer's signing keys (files, never in the database).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    ISSUER_NAME = os.environ.get("ISSUER_NAME", "Therapeutic Mentoring Training Program")
+    ISSUER_KEY_DIR = os.environ.get("ISSUER_KEY_DIR", str(BASE_DIR / "instance" / "issuer-keys"))
+    ISSUER_KEY_AUTOCREATE = _bool("ISSUER_KEY_AUTOCREATE", False)
+    VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
 
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
+    ISSUER_KEY_AUTOCREATE = True
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
@@ -70,6 +78,8 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     ENV_NAME = "testing"
+    ISSUER_KEY_AUTOCREATE = True
+    PUBLIC_BASE_URL = "http://localhost"
     TESTING = True
     SECRET_KEY = "testing-secret"  # noqa: S105 - tests only
     SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))

@@ -68,13 +68,14 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
+    from app.certificates import bp as certificates_bp
     from app.cohorts import bp as cohorts_bp
     from app.courses import bp as courses_bp
     from app.learn import bp as learn_bp
     from app.main import bp as main_bp
     from app.supervision import bp as supervision_bp
 
-    for bp in (main_bp, auth_bp, courses_bp, cohorts_bp, learn_bp, supervision_bp):
+    for bp in (main_bp, auth_bp, courses_bp, cohorts_bp, learn_bp, supervision_bp, certificates_bp):
         app.register_blueprint(bp)
 
 

@@ -141,3 +141,28 @@ def can_manage_credentials(user: Any) -> bool:
 def can_verify_credential(user: Any, supervisor: Any) -> bool:
     return has_role(user, Role.ADMIN) or (has_role(user, Role.ORG_ADMIN)
                                           and same_org(user, supervisor.organization_id))
+
+
+# Certificates ------------------------------------------------------------------
+
+def can_have_certificates(user: Any) -> bool:
+    return has_role(user, Role.TRAINEE)
+
+
+def can_view_certificate(user: Any, cert: Any) -> bool:
+    """The holder, admins, the holder's organization admin and the cohort's instructors."""
+    role = _role(user)
+    if role is None:
+        return False
+    return (user.id == cert.user_id or role is Role.ADMIN or is_cohort_staff(user, cert.cohort)
+            or (role is Role.ORG_ADMIN and same_org(user, cert.user.organization_id)))
+
+
+def can_change_certificate_status(user: Any) -> bool:
+    return has_role(user, Role.ADMIN)
+
+
+def can_final_signoff(user: Any, cohort: Any) -> bool:
+    """The program director: a platform admin, or the cohort's lead instructor."""
+    return has_role(user, Role.ADMIN) or (
+        has_role(user, Role.INSTRUCTOR) and any(s.user_id == user.id and s.is_lead for s in cohort.staff))

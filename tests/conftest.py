@@ -63,9 +63,10 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
+def app(database_url, tmp_path_factory):
     class Config(TestingConfig):
         SQLALCHEMY_DATABASE_URI = database_url
+        ISSUER_KEY_DIR = str(tmp_path_factory.mktemp("issuer-keys"))
 
     app = create_app(Config)
     app.test_client_class = IsolatedClient
@@ -207,3 +208,49 @@ def supervised(running_cohort, db):
     org_admin = factories.make_user(Role.ORG_ADMIN, organization_id=rc["org"].id, name="Olga Orgadmin")
     db.session.commit()
     return {**rc, "supervisor": supervisor, "org_admin": org_admin}
+
+
+@pytest.fixture
+def nearly_complete(course, db):
+    """A trainee in a cohort that started 13 weeks ago with every requirement met except the
+    code of conduct and the final sign-off (both still to do)."""
+    from datetime import date, timedelta
+
+    from app.learn.services import schedule_live_sessions
+    from app.models import Attendance, AttendanceStatus, LectureView, LiveSession, Role, SupervisionType
+    from app.pacing import cohort_today
+
+    org = factories.make_org()
+    lead = factories.make_user(Role.INSTRUCTOR, name="Lena Lead")
+    start = cohort_today("America/New_York") - timedelta(weeks=13)
+    cohort = factories.make_cohort(course, org, instructors=(lead,), start=start)
+    trainee = factories.make_user(Role.TRAINEE, organization_id=org.id, name="Cora Complete")
+    org_admin = factories.make_user(Role.ORG_ADMIN, organization_id=org.id)
+    factories.make_enrollment(cohort, trainee)
+    supervisor = factories.make_user(Role.SUPERVISOR, organization_id=org.id)
+    factories.make_credential(supervisor)
+    factories.make_assignment(trainee, supervisor)
+    schedule_live_sessions(cohort)
+    for module in course.modules:
+        db.session.add(LectureView(cohort_id=cohort.id, module_id=module.id, user_id=trainee.id))
+        quiz = module.quizzes[0]
+        factories.make_attempt(quiz, cohort, trainee, submitted=True, score_percent=100, passed=True)
+    for session in db.session.scalars(sa.select(LiveSession).where(LiveSession.cohort_id == cohort.id)):
+        db.session.add(Attendance(live_session_id=session.id, user_id=trainee.id, status=AttendanceStatus.PRESENT,
+                                  recorded_by_id=lead.id))
+    for week in range(8):
+        factories.make_supervision(trainee, supervisor, session_date=start + timedelta(weeks=week, days=1),
+                                   duration_minutes=90, status=factories.SessionStatus.APPROVED)
+    factories.make_supervision(trainee, supervisor, session_date=start + timedelta(weeks=9, days=1),
+                               duration_minutes=45, supervision_type=SupervisionType.LIVE_OBSERVATION,
+                               status=factories.SessionStatus.APPROVED)
+    db.session.commit()
+    assert date.today() > start
+    return {"cohort": cohort, "course": course, "trainee": trainee, "lead": lead, "org_admin": org_admin,
+            "supervisor": supervisor}
+
+
+def issuer_settings(app):
+    from app.certificates.services import IssuerSettings
+
+    return IssuerSettings.from_config(app.config)

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import (
     AuditEvent,
     AuthToken,
+    Certificate,
     Cohort,
     CohortInstructor,
     Course,
@@ -156,6 +157,22 @@ def make_supervision(trainee: User, supervisor: User, *, status: SessionStatus =
     return _add(SupervisionSession(**{**values, **kw}))
 
 
+def make_certificate(user: User, cohort: Cohort, **kw) -> Certificate:
+    import uuid
+
+    n = next(_seq)
+    values = {"uuid": str(uuid.uuid4()), "serial": f"TMC-2026-{n:06d}", "user_id": user.id, "cohort_id": cohort.id,
+              "course_id": cohort.course_id, "course_version": "1", "active_key": f"{user.id}:{cohort.course_id}:1",
+              "valid_until": date.today() + timedelta(days=730),
+              "snapshot": {"holder": user.name, "course": "Course", "course_version": "1", "credential_title": "Cert",
+                           "disclaimer": "Not a license.", "cohort": cohort.name, "cohort_start": "2026-01-01",
+                           "cohort_end": "2026-03-25", "issued": "2026-03-30", "valid_until": "2028-03-30",
+                           "hours": {"lecture": 24, "role_play": 18, "discussion": 12, "supervision_total": 12,
+                                     "supervision_individual": 6, "supervision_group": 4, "supervision_observation": 2},
+                           "competencies": ["Engagement"], "signatories": ["Program Director"]}}
+    return _add(Certificate(**{**values, **kw}))
+
+
 def make_enrollment(cohort: Cohort, user: User, **kw) -> Enrollment:
     return _add(Enrollment(cohort_id=cohort.id, user_id=user.id, **kw))
 
@@ -196,6 +213,7 @@ def make_people() -> dict:
     make_assignment(trainee, supervisor)
     make_credential(supervisor)
     supervision = make_supervision(trainee, supervisor)
+    certificate = make_certificate(trainee, cohort)
     people = {
         "trainee": trainee,
         "instructor": instructor,
@@ -209,6 +227,7 @@ def make_people() -> dict:
         "attempt": attempt,
         "live_session": session,
         "supervision": supervision,
+        "certificate": certificate,
         "course": course,
         "org_a": org_a,
         "org_b": org_b,

@@ -4,10 +4,11 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from app.cli.certificates import certificates_cli
     from app.cli.course import course_cli
     from app.cli.demo import demo_cli
     from app.cli.mail import mail_cli
     from app.cli.supervision import supervision_cli
 
-    for group in (course_cli, demo_cli, mail_cli, supervision_cli):
+    for group in (course_cli, demo_cli, mail_cli, supervision_cli, certificates_cli):
         app.cli.add_command(group)

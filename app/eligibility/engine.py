@@ -69,6 +69,8 @@ class TraineeRecords:
     quiz_best: dict[int, int] = field(default_factory=dict)
     quiz_attempts: dict[int, int] = field(default_factory=dict)
     supervision: list[SupervisionEntry] = field(default_factory=list)
+    conduct_signed: bool = False
+    final_signoff: bool = False
 
 
 def _attended_live(status: str | None, rules: dict) -> bool:
@@ -259,6 +261,29 @@ def supervision_requirements(plan: CoursePlan, r: TraineeRecords) -> list[Requir
     return out
 
 
+def professional_requirements(plan: CoursePlan, r: TraineeRecords, *, others_met: bool) -> list[Requirement]:
+    rules = plan.rules.get("certificate", {})
+    out = []
+    if rules.get("require_code_of_conduct"):
+        out.append(Requirement(
+            key="code-of-conduct", met=r.conduct_signed, label="Sign the code of conduct and confidentiality attestation",
+            progress=Progress(int(r.conduct_signed), 1, "signature"),
+            missing="" if r.conduct_signed else "Sign the code of conduct on your certificate page.",
+        ))
+    if rules.get("require_final_signoff"):
+        if r.final_signoff:
+            missing = ""
+        elif others_met:
+            missing = "Everything else is complete: your program director signs off next."
+        else:
+            missing = "Your program director signs off once everything else is complete."
+        out.append(Requirement(
+            key="final-signoff", met=r.final_signoff, label="Final sign-off by the program director",
+            progress=Progress(int(r.final_signoff), 1, "sign-off"), missing=missing,
+        ))
+    return out
+
+
 def evaluate(records: TraineeRecords, plan: CoursePlan) -> list[Requirement]:
     """Every requirement this engine knows, in course order: weeks first, then course-wide."""
     out: list[Requirement] = []
@@ -266,7 +291,18 @@ def evaluate(records: TraineeRecords, plan: CoursePlan) -> list[Requirement]:
         out += module_requirements(w, records, plan.rules)
     out += attendance_requirements(plan, records)
     out += supervision_requirements(plan, records)
+    out += professional_requirements(plan, records, others_met=all(q.met for q in out))
     return out
+
+
+def ready_for_signoff(requirements: list[Requirement]) -> bool:
+    """Every requirement but the final sign-off is met."""
+    return all(q.met for q in requirements if q.key != "final-signoff")
+
+
+def eligible(requirements: list[Requirement]) -> bool:
+    """A certificate is due: there are requirements, and every one is met."""
+    return bool(requirements) and all(q.met for q in requirements)
 
 
 def module_states(requirements: list[Requirement], plan: CoursePlan, records: TraineeRecords) -> dict[int, str]:

@@ -15,7 +15,9 @@ from app.extensions import db
 from app.models import (
     Attendance,
     Cohort,
+    ConductSignature,
     Course,
+    FinalSignoff,
     LectureView,
     LiveSession,
     Module,
@@ -72,6 +74,12 @@ def load_records(cohort: Cohort, user_ids: list[int]) -> dict[int, TraineeRecord
             records[uid].quiz_best[week] = best
     for uid, day, kind, minutes in db.session.execute(approved_supervision(user_ids)):
         records[uid].supervision.append(SupervisionEntry(day, kind.value, minutes))
+    for uid in db.session.scalars(sa.select(ConductSignature.user_id).where(
+            ConductSignature.course_id == cohort.course_id, ConductSignature.user_id.in_(user_ids))):
+        records[uid].conduct_signed = True
+    for uid in db.session.scalars(sa.select(FinalSignoff.user_id).where(
+            FinalSignoff.cohort_id == cohort.id, FinalSignoff.user_id.in_(user_ids))):
+        records[uid].final_signoff = True
     return records
 
 

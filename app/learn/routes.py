@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user
 
 from app import policy
+from app.certificates.services import IssuerSettings, issue_due
 from app.cohorts.services import roster
 from app.errors import DomainError
 from app.extensions import db
@@ -41,6 +42,7 @@ def week(cohort_id: int, week: int):
         return render_template("learn/week_locked.html", ctx=ctx, opens=opens)
     if ctx.enrolled:
         services.record_lecture_view(ctx.cohort, ctx.module, current_user)
+        issue_due([current_user.id], IssuerSettings.from_config(current_app.config))
         db.session.commit()
     summary = progress.week_summary_for(current_user, ctx) if ctx.enrolled else None
     return render_template("learn/week.html", ctx=ctx, session=session, summary=summary,
@@ -111,6 +113,7 @@ def attendance(cohort_id: int, week: int):
             flash(str(exc) if isinstance(exc, DomainError) else "Choose a status from the list for each trainee.",
                   "error")
         else:
+            issue_due(list(statuses), IssuerSettings.from_config(current_app.config))
             db.session.commit()
             flash(f"Attendance saved ({changed} change{'s' if changed != 1 else ''}).", "success")
             return redirect(url_for("learn.attendance", cohort_id=cohort_id, week=week))
@@ -134,6 +137,7 @@ def recording_watched(cohort_id: int, week: int):
             db.session.rollback()
             flash(str(exc), "error")
         else:
+            issue_due([current_user.id], IssuerSettings.from_config(current_app.config))
             db.session.commit()
             flash("Thanks: the recording counts toward your attendance.", "success")
     return redirect(url_for("learn.week", cohort_id=cohort_id, week=week))

@@ -1,6 +1,7 @@
 """All models, imported so that metadata (and Alembic) sees every table."""
 
 from app.models.audit import AuditEvent
+from app.models.certificates import Certificate, CertificateStatus, ConductSignature, FinalSignoff
 from app.models.curriculum import (
     Course,
     DiscussionPrompt,
@@ -38,8 +39,11 @@ __all__ = [
     "AttendanceStatus",
     "AuditEvent",
     "AuthToken",
+    "Certificate",
+    "CertificateStatus",
     "Cohort",
     "CohortInstructor",
+    "ConductSignature",
     "Course",
     "CredentialType",
     "DeliveryMode",
@@ -48,6 +52,7 @@ __all__ = [
     "LectureView",
     "LiveSession",
     "EnrollmentStatus",
+    "FinalSignoff",
     "HoursStatement",
     "Module",
     "Organization",

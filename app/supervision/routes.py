@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import policy
+from app.certificates.services import IssuerSettings, issue_due
 from app.extensions import db
 from app.forms import ActionForm
 from app.guards import authorize, guard, not_found_unless
@@ -133,6 +134,7 @@ def decide(session_id: int):
             target = getattr(form, exc.field, None) if exc.field else None
             (target.errors if target is not None else form.form_errors).append(str(exc))
         else:
+            issue_due([session.trainee_id], IssuerSettings.from_config(current_app.config))
             db.session.commit()
             flash("Session approved and signed." if form.approve.data else "Session returned to the trainee.",
                   "success")
@@ -180,6 +182,7 @@ def confirm_group(session_id: int):
             db.session.rollback()
             flash(str(exc), "error")
         else:
+            issue_due([session.trainee_id], IssuerSettings.from_config(current_app.config))
             db.session.commit()
             flash("Thanks: the group session counts toward your hours.", "success")
     return redirect(url_for("supervision.index"))

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length
+
+
+class ConductForm(FlaskForm):
+    agree = BooleanField("I have read the code of conduct and will keep what I learn about young people "
+                         "and families confidential, within the limits explained in week 3.")
+    submit = SubmitField("Sign")
+
+
+class StatusForm(FlaskForm):
+    action = SelectField("Action", choices=[SelectChoice("revoked", "Revoke (final)"),
+                                            SelectChoice("suspended", "Suspend while investigating"),
+                                            SelectChoice("active", "Reinstate a suspended certificate")])
+    reason = TextAreaField("Reason (sent to the holder and kept in the record)", validators=[Length(max=2000)])
+    confirm = BooleanField("I understand the holder is notified and the public verification page changes at once.")
+    submit = SubmitField("Apply")
+
+
+class VerifyCredentialForm(FlaskForm):
+    token = TextAreaField("Paste the credential (the contents of the .jwt file)", validators=[Length(max=20000)])
+    submit = SubmitField("Verify")

@@ -1,0 +1,213 @@
+"""Certificates: the trainee's page, documents, public verification, status lists, revocation."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app import policy
+from app.certificates import credential, keys, services
+from app.certificates.document import certificate_pdf
+from app.certificates.forms import ConductForm, StatusForm, VerifyCredentialForm
+from app.cohorts.services import roster
+from app.db import utcnow
+from app.eligibility import engine
+from app.eligibility.records import load_plan, load_records
+from app.extensions import db, limiter
+from app.forms import ActionForm
+from app.guards import authorize, guard, not_found_unless
+from app.learn.loading import load_cohort
+from app.main.services import trainee_enrollments
+from app.models import Certificate, CertificateStatus, User
+
+bp = Blueprint("certificates", __name__, template_folder="templates")
+
+
+def _settings() -> services.IssuerSettings:
+    return services.IssuerSettings.from_config(current_app.config)
+
+
+def _verify_limit() -> str:
+    return current_app.config["VERIFY_RATE_LIMIT"]
+
+
+def _verify_url(cert: Certificate) -> str:
+    return f"{_settings().base_url}/verify/{cert.serial}"
+
+
+@bp.get("/certificate")
+@guard(policy.can_have_certificates)
+def mine():
+    items = []
+    for enrollment in trainee_enrollments(current_user):
+        cohort = enrollment.cohort
+        reqs = services.requirements_for(current_user, cohort)
+        items.append({"cohort": cohort, "requirements": reqs, "met": sum(r.met for r in reqs),
+                      "certificate": services.standing_certificate(current_user.id, cohort),
+                      "conduct_signed": next((r.met for r in reqs if r.key == "code-of-conduct"), True)})
+    past = db.session.scalars(sa.select(Certificate).where(Certificate.user_id == current_user.id,
+                                                           Certificate.active_key.is_(None))).all()
+    return render_template("certificates/mine.html", items=items, past=past, form=ConductForm())
+
+
+@bp.post("/certificate/<int:cohort_id>/conduct")
+@guard(policy.can_have_certificates)
+def sign_conduct(cohort_id: int):
+    cohort, enrolled = load_cohort(cohort_id)
+    authorize(enrolled)
+    form = ConductForm()
+    if form.validate_on_submit():
+        if not form.agree.data:
+            flash("Tick the box to sign the code of conduct.", "error")
+        else:
+            services.sign_conduct(current_user, cohort)
+            issued = services.issue_due([current_user.id], _settings())
+            db.session.commit()
+            flash("Certificate issued." if issued else "Signed. Thank you.", "success")
+    return redirect(url_for("certificates.mine"))
+
+
+def _load(cert_uuid: str) -> Certificate:
+    cert = db.session.scalar(sa.select(Certificate).where(Certificate.uuid == cert_uuid)) or abort(404)
+    not_found_unless(policy.can_view_certificate(current_user, cert))
+    return cert
+
+
+@bp.get("/certificates/<cert_uuid>")
+@guard(policy.signed_in)
+def show(cert_uuid: str):
+    cert = _load(cert_uuid)
+    return render_template("certificates/show.html", cert=cert, state=cert.state_on(utcnow().date()),
+                           verify_url=_verify_url(cert))
+
+
+@bp.get("/certificates/<cert_uuid>.pdf")
+@guard(policy.signed_in)
+def pdf(cert_uuid: str):
+    cert = _load(cert_uuid)
+    body = certificate_pdf(cert, verify_url=_verify_url(cert), issuer_name=_settings().name)
+    return Response(body, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{cert.serial}.pdf"'})
+
+
+@bp.get("/certificates/<cert_uuid>/credential.jwt")
+@guard(policy.signed_in)
+def credential_jwt(cert_uuid: str):
+    cert = _load(cert_uuid)
+    authorize(cert.user_id == current_user.id or policy.can_change_certificate_status(current_user))
+    return Response(cert.credential_jwt or "", mimetype="application/jwt", headers={
+        "Content-Disposition": f'attachment; filename="{cert.serial}-open-badge.jwt"'})
+
+
+@bp.get("/verify/<reference>")
+@guard(policy.public)
+@limiter.limit(_verify_limit)
+def verify(reference: str):
+    cert = services.find(reference)
+    if cert is None:
+        return render_template("certificates/verify_unknown.html"), 404
+    return render_template("certificates/verify.html", cert=cert, state=cert.state_on(utcnow().date()))
+
+
+@bp.route("/verify/credential", methods=["GET", "POST"])
+@guard(policy.public)
+@limiter.limit(_verify_limit, methods=["POST"])
+def verify_credential():
+    form = VerifyCredentialForm()
+    result = cert = None
+    if form.validate_on_submit():
+        result = credential.verify_jwt((form.token.data or "").strip(),
+                                       trusted=keys.known_dids(_settings().key_dir))
+        if result.ok:
+            cert = services.find(result.credential["id"].removeprefix("urn:uuid:"))
+    return render_template("certificates/verify_credential.html", form=form, result=result, cert=cert,
+                           state=cert.state_on(utcnow().date()) if cert else None)
+
+
+@bp.get("/credentials/status/<purpose>")
+@guard(policy.public)
+def status_list(purpose: str):
+    if purpose not in credential.STATUS_PURPOSES:
+        abort(404)
+    settings = _settings()
+    key = keys.current_key(settings.key_dir, create=settings.create_key)
+    body = credential.status_list_credential(purpose, services.status_indexes(purpose), key,
+                                             base_url=settings.base_url, now=utcnow())
+    return Response(body, mimetype="application/vc+jwt", headers={"Cache-Control": "no-cache"})
+
+
+@bp.route("/certificates/<cert_uuid>/status", methods=["GET", "POST"])
+@guard(policy.can_change_certificate_status)
+def change_status(cert_uuid: str):
+    cert = _load(cert_uuid)
+    form = StatusForm()
+    if form.validate_on_submit():
+        if not form.confirm.data:
+            form.confirm.errors.append("Confirm that you understand what happens.")
+        else:
+            try:
+                services.change_status(cert, CertificateStatus(form.action.data), actor=current_user,
+                                       reason=form.reason.data, settings=_settings(), ip=request.remote_addr)
+            except services.CertificateRefused as exc:
+                db.session.rollback()
+                form.reason.errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash(f"Certificate {cert.serial} is now {cert.status.value}.", "success")
+                return redirect(url_for("certificates.show", cert_uuid=cert.uuid))
+    return render_template("certificates/change_status.html", cert=cert, form=form)
+
+
+@bp.get("/cohorts/<int:cohort_id>/certification")
+@guard(policy.signed_in)
+def cohort_certification(cohort_id: int):
+    cohort, _enrolled = load_cohort(cohort_id)
+    authorize(policy.can_see_roster(current_user, cohort))
+    enrollments = [e for e in roster(cohort) if e.is_current]
+    plan = load_plan(cohort.course)
+    records = load_records(cohort, [e.user_id for e in enrollments])
+    certs = {c.user_id: c for c in db.session.scalars(sa.select(Certificate).where(
+        Certificate.cohort_id == cohort.id, Certificate.active_key.is_not(None)))}
+    rows = []
+    for e in enrollments:
+        reqs = engine.evaluate(records[e.user_id], plan)
+        rows.append({"enrollment": e, "met": sum(r.met for r in reqs), "total": len(reqs),
+                     "next": next((r.missing for r in reqs if not r.met), ""),
+                     "ready": engine.ready_for_signoff(reqs) and not records[e.user_id].final_signoff,
+                     "certificate": certs.get(e.user_id)})
+    return render_template("certificates/cohort.html", cohort=cohort, rows=rows, form=ActionForm(),
+                           can_sign=policy.can_final_signoff(current_user, cohort))
+
+
+@bp.post("/cohorts/<int:cohort_id>/trainees/<int:user_id>/signoff")
+@guard(policy.signed_in)
+def signoff(cohort_id: int, user_id: int):
+    cohort, _enrolled = load_cohort(cohort_id)
+    authorize(policy.can_final_signoff(current_user, cohort))
+    trainee = db.session.get(User, user_id) or abort(404)
+    not_found_unless(any(e.user_id == trainee.id and e.is_current for e in roster(cohort)))
+    if ActionForm().validate_on_submit():
+        try:
+            services.final_signoff(trainee, cohort, current_user)
+        except services.CertificateRefused as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            issued = services.issue_due([trainee.id], _settings())
+            db.session.commit()
+            flash(f"{trainee.name} signed off." + (" Their certificate was issued." if issued else ""), "success")
+    return redirect(url_for("certificates.cohort_certification", cohort_id=cohort.id))
+
+
+@bp.get("/admin/certificates")
+@guard(policy.can_change_certificate_status)
+def admin_index():
+    q = (request.args.get("q") or "").strip()
+    stmt = sa.select(Certificate).join(User, User.id == Certificate.user_id).order_by(Certificate.issued_at.desc())
+    if q:
+        like = f"%{q.lower()}%"
+        stmt = stmt.where(sa.or_(sa.func.lower(User.name).like(like), sa.func.lower(User.email).like(like),
+                                 sa.func.lower(Certificate.serial).like(like)))
+    page = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=25, error_out=False)
+    return render_template("certificates/admin_index.html", page=page, q=q, today=utcnow().date())
