@@ -22,6 +22,17 @@ from app.models.learning import (
 )
 from app.models.mail import OutboxMessage
 from app.models.orgs import Cohort, CohortInstructor, Enrollment, EnrollmentStatus, Organization
+from app.models.roleplay import (
+    CalibrationExemplar,
+    CalibrationGrade,
+    GradeRole,
+    Outcome,
+    Recording,
+    Resolution,
+    RolePlaySubmission,
+    RubricGrade,
+    SubmissionStatus,
+)
 from app.models.users import AuthToken, Role, SupervisorAssignment, TokenPurpose, User
 
 __all__ = [
@@ -29,6 +40,15 @@ __all__ = [
     "AttendanceStatus",
     "AuditEvent",
     "AuthToken",
+    "CalibrationExemplar",
+    "CalibrationGrade",
+    "GradeRole",
+    "Outcome",
+    "Recording",
+    "Resolution",
+    "RolePlaySubmission",
+    "RubricGrade",
+    "SubmissionStatus",
     "Cohort",
     "CohortInstructor",
     "Course",
