@@ -19,7 +19,8 @@ def test_there_are_post_routes_to_check(app):
 def test_post_without_token_is_refused(app, people, login_as, who, db):
     client = login_as(who)
     args = {"cohort_id": people["cohort"].id, "slug": people["course"].slug, "token": "x", "week": 1,
-            "attempt_id": people["attempt"].id}
+            "attempt_id": people["attempt"].id, "submission_id": people["submission"].id,
+            "exemplar_id": people["exemplar"].id}
     refused = []
     for rule in _post_rules(app):
         url = rule.build({k: v for k, v in args.items() if k in rule.arguments})[1]

@@ -39,12 +39,25 @@ MATRIX = {
     "learn.attempt_result": ("GET",  [LOGIN, 200, 200, 404, 404, 200, 404]),
     "learn.calendar_feed":  ("GET",  [404, 404, 404, 404, 404, 404, 404]),
     "learn.reset_calendar": ("POST", [LOGIN, 302, 302, 302, 302, 302, 302]),
+    "roleplay.scenario":    ("GET",  [LOGIN, 200, 200, 404, 200, 200, 404]),
+    "roleplay.submit":      ("GET",  [LOGIN, 200, 403, 404, 403, 403, 404]),
+    "roleplay.submission":  ("GET",  [LOGIN, 200, 200, 404, 404, 200, 404]),
+    "roleplay.recording":   ("GET",  [LOGIN, 404, 404, 404, 404, 404, 404]),  # no recording uploaded
+    "roleplay.queue":       ("GET",  [LOGIN, 403, 200, 403, 403, 403, 403]),
+    "roleplay.grade":       ("GET",  [LOGIN, 403, 200, 404, 404, 403, 404]),
+    "roleplay.gradebook_page": ("GET", [LOGIN, 403, 200, 404, 403, 200, 404]),
+    "roleplay.gradebook_csv": ("GET", [LOGIN, 403, 200, 404, 403, 200, 404]),
+    "roleplay.calibration_home": ("GET", [LOGIN, 403, 200, 403, 403, 200, 403]),
+    "roleplay.new_exemplar": ("GET", [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "roleplay.calibrate":   ("GET",  [LOGIN, 403, 200, 403, 403, 403, 403]),
+    "roleplay.calibration_report": ("GET", [LOGIN, 403, 403, 403, 403, 200, 403]),
 }
 
 
 def _url_args(people) -> dict:
     return {"cohort_id": people["cohort"].id, "slug": people["course"].slug, "token": "not-a-real-token",
-            "week": 1, "attempt_id": people["attempt"].id}
+            "week": 1, "attempt_id": people["attempt"].id, "submission_id": people["submission"].id,
+            "exemplar_id": people["exemplar"].id}
 
 
 def test_every_route_is_in_the_table(app):
