@@ -193,3 +193,30 @@ class QueryCounter:
     @property
     def count(self) -> int:
         return len(self.statements)
+
+
+@pytest.fixture
+def roleplay_cohort(running_cohort, db, app, tmp_path, monkeypatch):
+    """`running_cohort` with every week open, two more (non-lead) instructors and uploads in a temp folder."""
+    from app.models import CohortInstructor, Role, WeekUnlock
+
+    rc = dict(running_cohort)
+    cohort = rc["cohort"]
+    for week in range(4, 13):
+        db.session.add(WeekUnlock(cohort_id=cohort.id, week=week, unlocked_by_id=rc["instructor"].id))
+    rc["lead"] = rc["instructor"]
+    for key, name in (("grader_a", "Gil Grader"), ("grader_b", "Hana Second")):
+        rc[key] = factories.make_user(Role.INSTRUCTOR, name=name)
+        db.session.add(CohortInstructor(cohort_id=cohort.id, user_id=rc[key].id, is_lead=False))
+    db.session.commit()
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
+    rc["upload_dir"] = tmp_path / "uploads"
+    return rc
+
+
+def set_role_play_rules(db, course, **changes):
+    """Change the course's [role_play] rules for one test (a new dict, so SQLAlchemy sees the change)."""
+    rules = dict(course.rules)
+    rules["role_play"] = {**rules["role_play"], **changes}
+    course.rules = rules
+    db.session.commit()
