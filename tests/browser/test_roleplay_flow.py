@@ -26,6 +26,23 @@ def fill_rubric(page, comment: str):
     page.get_by_label("Overall comment").fill(comment)
 
 
+def grade_from_queue(page, base, grader, comment: str, *, must_see: str = "", must_not_see: str = "") -> str:
+    """Sign in, open the oldest item of the grading queue, grade it, sign out; returns the page after saving."""
+    sign_in(page, base, grader)
+    page.get_by_role("link", name="Grading queue").click()
+    assert serious_violations(page) == []
+    page.get_by_role("link", name="Grade", exact=False).first.click()
+    content = page.content()
+    assert must_see in content
+    assert not must_not_see or must_not_see not in content
+    assert serious_violations(page) == []
+    fill_rubric(page, comment)
+    page.get_by_role("button", name="Save grade").click()
+    after = page.content()
+    sign_out(page)
+    return after
+
+
 def test_submit_grade_second_mark_and_release(live_server, page, roleplay_cohort, db):
     rc = roleplay_cohort
     set_role_play_rules(db, rc["course"], double_mark_share=1.0)  # this one is sampled for double-marking
@@ -45,26 +62,12 @@ def test_submit_grade_second_mark_and_release(live_server, page, roleplay_cohort
     assert serious_violations(page) == []
     sign_out(page)
 
-    sign_in(page, live_server, rc["grader_a"])
-    page.get_by_role("link", name="Grading queue").click()
-    assert serious_violations(page) == []
-    page.get_by_role("link", name="Grade", exact=False).first.click()
-    assert "I wanted to fix it too fast." in page.content()
-    assert serious_violations(page) == []
-    fill_rubric(page, "Calm, few words, real choices.")
-    page.get_by_role("button", name="Save grade").click()
-    assert "goes to a second grader" in page.content()
-    sign_out(page)
-
-    sign_in(page, live_server, rc["grader_b"])
-    page.get_by_role("link", name="Grading queue").click()
-    page.get_by_role("link", name="Grade", exact=False).first.click()
-    assert "Calm, few words, real choices." not in page.content()  # blind
-    assert serious_violations(page) == []
-    fill_rubric(page, "Agree: strong regulation.")
-    page.get_by_role("button", name="Save grade").click()
-    assert "The graders agree" in page.content()
-    sign_out(page)
+    first = grade_from_queue(page, live_server, rc["grader_a"], "Calm, few words, real choices.",
+                             must_see="I wanted to fix it too fast.")
+    assert "goes to a second grader" in first
+    second = grade_from_queue(page, live_server, rc["grader_b"], "Agree: strong regulation.",
+                              must_not_see="Calm, few words, real choices.")  # blind to the first grade
+    assert "The graders agree" in second
 
     sign_in(page, live_server, rc["trainee"])
     page.goto(f"{live_server}/cohorts/{cid}/weeks/6/role-play")
