@@ -45,6 +45,12 @@ class Config:
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
     SMTP_STARTTLS = _bool("SMTP_STARTTLS", True)
     MAIL_FROM = os.environ.get("MAIL_FROM", "Therapeutic Mentoring <no-reply@localhost>")
+    # Role-play recordings: stored outside static/ (default instance/uploads), size-limited, deleted after
+    # RECORDING_RETENTION_DAYS by `flask roleplay purge-recordings`.
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR")
+    RECORDING_MAX_BYTES = int(os.environ.get("RECORDING_MAX_MB", "200")) * 1024 * 1024
+    MAX_CONTENT_LENGTH = RECORDING_MAX_BYTES + 2 * 1024 * 1024  # the recording plus the form's text fields
+    RECORDING_RETENTION_DAYS = int(os.environ.get("RECORDING_RETENTION_DAYS", "365"))
     PASSWORD_RESET_HOURS = int(os.environ.get("PASSWORD_RESET_HOURS", "2"))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)

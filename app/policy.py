@@ -166,3 +166,40 @@ def can_final_signoff(user: Any, cohort: Any) -> bool:
     """The program director: a platform admin, or the cohort's lead instructor."""
     return has_role(user, Role.ADMIN) or (
         has_role(user, Role.INSTRUCTOR) and any(s.user_id == user.id and s.is_lead for s in cohort.staff))
+# Role-play assessment --------------------------------------------------------
+
+def can_submit_roleplay(user: Any, cohort: Any, *, is_enrolled: bool) -> bool:
+    return has_role(user, Role.TRAINEE) and is_enrolled
+
+
+def can_view_submission(user: Any, submission: Any, cohort: Any) -> bool:
+    """The trainee who submitted it, the cohort's instructors, platform admins."""
+    return (_authed(user) and submission.trainee_id == user.id) or can_teach(user, cohort)
+
+
+def can_see_reflection(user: Any, submission: Any, cohort: Any) -> bool:
+    """A self-reflection is private: its author and the cohort's graders only."""
+    return (_authed(user) and submission.trainee_id == user.id) or is_cohort_staff(user, cohort)
+
+
+def can_grade(user: Any, submission: Any, cohort: Any) -> bool:
+    """Instructors of the submission's cohort, never on their own submission."""
+    return is_cohort_staff(user, cohort) and submission.trainee_id != user.id
+
+
+def can_use_grading_queue(user: Any) -> bool:
+    return has_role(user, Role.INSTRUCTOR)
+
+
+def can_calibrate(user: Any) -> bool:
+    """Instructors grade calibration exemplars blind."""
+    return has_role(user, Role.INSTRUCTOR)
+
+
+def can_manage_calibration(user: Any) -> bool:
+    """Admins set exemplars and reference scores and read every instructor's agreement."""
+    return has_role(user, Role.ADMIN)
+
+
+def can_open_calibration(user: Any) -> bool:
+    return can_calibrate(user) or can_manage_calibration(user)

@@ -217,7 +217,16 @@ def nearly_complete(course, db):
     from datetime import date, timedelta
 
     from app.learn.services import schedule_live_sessions
-    from app.models import Attendance, AttendanceStatus, LectureView, LiveSession, Role, SupervisionType
+    from app.models import (
+        Attendance,
+        AttendanceStatus,
+        LectureView,
+        LiveSession,
+        Outcome,
+        Role,
+        SubmissionStatus,
+        SupervisionType,
+    )
     from app.pacing import cohort_today
 
     org = factories.make_org()
@@ -235,6 +244,11 @@ def nearly_complete(course, db):
         db.session.add(LectureView(cohort_id=cohort.id, module_id=module.id, user_id=trainee.id))
         quiz = module.quizzes[0]
         factories.make_attempt(quiz, cohort, trainee, submitted=True, score_percent=100, passed=True)
+    for module in course.modules:
+        for scenario in module.scenarios:
+            if scenario.is_summative:
+                factories.make_submission(scenario, cohort, trainee, status=SubmissionStatus.FINAL,
+                                          outcome=Outcome.PASS)
     for session in db.session.scalars(sa.select(LiveSession).where(LiveSession.cohort_id == cohort.id)):
         db.session.add(Attendance(live_session_id=session.id, user_id=trainee.id, status=AttendanceStatus.PRESENT,
                                   recorded_by_id=lead.id))
@@ -254,3 +268,30 @@ def issuer_settings(app):
     from app.certificates.services import IssuerSettings
 
     return IssuerSettings.from_config(app.config)
+
+
+@pytest.fixture
+def roleplay_cohort(running_cohort, db, app, tmp_path, monkeypatch):
+    """`running_cohort` with every week open, two more (non-lead) instructors and uploads in a temp folder."""
+    from app.models import CohortInstructor, Role, WeekUnlock
+
+    rc = dict(running_cohort)
+    cohort = rc["cohort"]
+    for week in range(4, 13):
+        db.session.add(WeekUnlock(cohort_id=cohort.id, week=week, unlocked_by_id=rc["instructor"].id))
+    rc["lead"] = rc["instructor"]
+    for key, name in (("grader_a", "Gil Grader"), ("grader_b", "Hana Second")):
+        rc[key] = factories.make_user(Role.INSTRUCTOR, name=name)
+        db.session.add(CohortInstructor(cohort_id=cohort.id, user_id=rc[key].id, is_lead=False))
+    db.session.commit()
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
+    rc["upload_dir"] = tmp_path / "uploads"
+    return rc
+
+
+def set_role_play_rules(db, course, **changes):
+    """Change the course's [role_play] rules for one test (a new dict, so SQLAlchemy sees the change)."""
+    rules = dict(course.rules)
+    rules["role_play"] = {**rules["role_play"], **changes}
+    course.rules = rules
+    db.session.commit()

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import (
     AuditEvent,
     AuthToken,
+    CalibrationExemplar,
     Certificate,
     Cohort,
     CohortInstructor,
@@ -26,6 +27,7 @@ from app.models import (
     Quiz,
     QuizAttempt,
     Role,
+    RolePlaySubmission,
     Rubric,
     RubricCriterion,
     Scenario,
@@ -196,6 +198,19 @@ def make_audit(**kw) -> AuditEvent:
     return _add(AuditEvent(**{"action": "test", "object_type": "Thing", **kw}))
 
 
+def make_submission(scenario: Scenario, cohort: Cohort, trainee: User, **kw) -> RolePlaySubmission:
+    n = 1 + db.session.query(RolePlaySubmission).filter_by(
+        scenario_id=scenario.id, cohort_id=cohort.id, trainee_id=trainee.id).count()
+    return _add(RolePlaySubmission(**{"scenario_id": scenario.id, "cohort_id": cohort.id, "trainee_id": trainee.id,
+                                      "attempt": n, "transcript_md": "**Mentor:** Hi.", **kw}))
+
+
+def make_exemplar(rubric: Rubric, creator: User, **kw) -> CalibrationExemplar:
+    levels = {c.key: 3 for c in rubric.criteria}
+    return _add(CalibrationExemplar(**{"rubric_id": rubric.id, "title": "Exemplar", "transcript_md": "Text",
+                                       "reference_levels": levels, "created_by_id": creator.id, **kw}))
+
+
 def make_people() -> dict:
     """Org A with a cohort, its staff and trainee; org B with its own admin."""
     org_a, org_b = make_org(name="Org A"), make_org(name="Org B")
@@ -203,6 +218,11 @@ def make_people() -> dict:
     module = make_module(course, 1, live_minutes=90)
     quiz = make_quiz(module)
     make_question(quiz)
+    scenario = make_scenario(module, assessment="summative")
+    rubric = make_rubric(course, levels=[{"value": v, "label": f"Level {v}"} for v in (1, 2, 3, 4)],
+                         pass_rule={"min_level": 2, "min_mean": 2.75})
+    for _ in range(3):
+        make_criterion(rubric)
     instructor = make_user(Role.INSTRUCTOR)
     cohort = make_cohort(course, org_a, instructors=(instructor,))
     session = make_live_session(cohort, 1)
@@ -214,17 +234,23 @@ def make_people() -> dict:
     make_credential(supervisor)
     supervision = make_supervision(trainee, supervisor)
     certificate = make_certificate(trainee, cohort)
+    submission = make_submission(scenario, cohort, trainee)
+    admin = make_user(Role.ADMIN)
+    db.session.refresh(rubric)
+    exemplar = make_exemplar(rubric, admin)
     people = {
         "trainee": trainee,
         "instructor": instructor,
         "supervisor": supervisor,
         "org_admin": make_user(Role.ORG_ADMIN, organization_id=org_a.id),
-        "admin": make_user(Role.ADMIN),
+        "admin": admin,
         "other_org": make_user(Role.ORG_ADMIN, organization_id=org_b.id),
         "other_trainee": make_user(Role.TRAINEE, organization_id=org_b.id),
         "cohort": cohort,
         "quiz": quiz,
         "attempt": attempt,
+        "submission": submission,
+        "exemplar": exemplar,
         "live_session": session,
         "supervision": supervision,
         "certificate": certificate,

@@ -1,4 +1,4 @@
-"""`flask` command groups: course, demo, mail, users."""
+"""`flask` command groups: course, demo, mail, roleplay, users."""
 
 from flask import Flask
 
@@ -8,7 +8,8 @@ def register(app: Flask) -> None:
     from app.cli.course import course_cli
     from app.cli.demo import demo_cli
     from app.cli.mail import mail_cli
+    from app.cli.roleplay import roleplay_cli
     from app.cli.supervision import supervision_cli
 
-    for group in (course_cli, demo_cli, mail_cli, supervision_cli, certificates_cli):
+    for group in (course_cli, demo_cli, mail_cli, supervision_cli, certificates_cli, roleplay_cli):
         app.cli.add_command(group)

@@ -71,6 +71,8 @@ class TraineeRecords:
     supervision: list[SupervisionEntry] = field(default_factory=list)
     conduct_signed: bool = False
     final_signoff: bool = False
+    #: summative role-plays: week -> "pass", "revise" (latest final outcome) or "pending" (being graded)
+    roleplay: dict[int, str] = field(default_factory=dict)
 
 
 def _attended_live(status: str | None, rules: dict) -> bool:
@@ -117,7 +119,22 @@ def module_requirements(w: WeekPlan, r: TraineeRecords, rules: dict) -> list[Req
             label=f"Week {w.week}: pass the quiz ({w.quiz_pass_percent}%)",
             progress=Progress(best or 0, w.quiz_pass_percent, "%"), missing=missing,
         ))
+    if modules.get("require_roleplay") == "summative" and w.week in rules.get("role_play", {}).get("summative_weeks", []):
+        out.append(roleplay_requirement(w, r))
     return out
+
+
+def roleplay_requirement(w: WeekPlan, r: TraineeRecords) -> Requirement:
+    state = r.roleplay.get(w.week)
+    met = state == "pass"
+    missing = {
+        "pass": "",
+        "pending": f"Your week {w.week} role-play is being graded.",
+        "revise": f"Revise and resubmit the week {w.week} assessed role-play.",
+    }.get(state, f"Submit the week {w.week} assessed role-play.")
+    return Requirement(key=f"week-{w.week}-roleplay", week=w.week, met=met,
+                       label=f"Week {w.week}: pass the assessed role-play",
+                       progress=Progress(1 if met else 0, 1, "role-play"), missing=missing)
 
 
 def attendance_requirements(plan: CoursePlan, r: TraineeRecords) -> list[Requirement]:
@@ -311,7 +328,7 @@ def module_states(requirements: list[Requirement], plan: CoursePlan, records: Tr
     for w in plan.weeks:
         reqs = [q for q in requirements if q.week == w.week]
         touched = (w.week in records.lectures_viewed or w.week in records.quiz_attempts
-                   or w.week in records.attendance)
+                   or w.week in records.attendance or w.week in records.roleplay)
         if reqs and all(q.met for q in reqs):
             states[w.week] = COMPLETE
         elif touched or any(q.met for q in reqs):

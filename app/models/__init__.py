@@ -23,6 +23,17 @@ from app.models.learning import (
 )
 from app.models.mail import OutboxMessage
 from app.models.orgs import Cohort, CohortInstructor, Enrollment, EnrollmentStatus, Organization
+from app.models.roleplay import (
+    CalibrationExemplar,
+    CalibrationGrade,
+    GradeRole,
+    Outcome,
+    Recording,
+    Resolution,
+    RolePlaySubmission,
+    RubricGrade,
+    SubmissionStatus,
+)
 from app.models.supervision import (
     CredentialType,
     DeliveryMode,
@@ -41,6 +52,15 @@ __all__ = [
     "AuthToken",
     "Certificate",
     "CertificateStatus",
+    "CalibrationExemplar",
+    "CalibrationGrade",
+    "GradeRole",
+    "Outcome",
+    "Recording",
+    "Resolution",
+    "RolePlaySubmission",
+    "RubricGrade",
+    "SubmissionStatus",
     "Cohort",
     "CohortInstructor",
     "ConductSignature",

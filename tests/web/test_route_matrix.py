@@ -67,6 +67,18 @@ MATRIX = {
     "certificates.cohort_certification": ("GET", [LOGIN, 403, 200, 404, 200, 200, 404]),
     "certificates.signoff":       ("POST", [LOGIN, 403, 302, 404, 403, 302, 404]),
     "certificates.admin_index":   ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "roleplay.scenario":    ("GET",  [LOGIN, 200, 200, 404, 200, 200, 404]),
+    "roleplay.submit":      ("GET",  [LOGIN, 200, 403, 404, 403, 403, 404]),
+    "roleplay.submission":  ("GET",  [LOGIN, 200, 200, 404, 404, 200, 404]),
+    "roleplay.recording":   ("GET",  [LOGIN, 404, 404, 404, 404, 404, 404]),  # no recording uploaded
+    "roleplay.queue":       ("GET",  [LOGIN, 403, 200, 403, 403, 403, 403]),
+    "roleplay.grade":       ("GET",  [LOGIN, 403, 200, 404, 404, 403, 404]),
+    "roleplay.gradebook_page": ("GET", [LOGIN, 403, 200, 404, 403, 200, 404]),
+    "roleplay.gradebook_csv": ("GET", [LOGIN, 403, 200, 404, 403, 200, 404]),
+    "roleplay.calibration_home": ("GET", [LOGIN, 403, 200, 403, 403, 200, 403]),
+    "roleplay.new_exemplar": ("GET", [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "roleplay.calibrate":   ("GET",  [LOGIN, 403, 200, 403, 403, 403, 403]),
+    "roleplay.calibration_report": ("GET", [LOGIN, 403, 403, 403, 403, 200, 403]),
 }
 
 
@@ -86,7 +98,8 @@ def _base_args(people) -> dict:
     return {"cohort_id": people["cohort"].id, "slug": people["course"].slug, "token": "not-a-real-token",
             "week": 1, "attempt_id": people["attempt"].id, "session_id": people["supervision"].id,
             "trainee_id": people["trainee"].id, "user_id": people["supervisor"].id, "reference": "HS-NOPE",
-            "cert_uuid": people["certificate"].uuid, "purpose": "revocation"}
+            "cert_uuid": people["certificate"].uuid, "purpose": "revocation",
+            "submission_id": people["submission"].id, "exemplar_id": people["exemplar"].id}
 
 
 def test_every_route_is_in_the_table(app):

@@ -1,0 +1,90 @@
+"""A cohort's gradebook: trainees by assessments (quiz best scores, role-play outcomes), and its CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from app.cohorts.services import roster
+from app.extensions import db
+from app.models import Cohort, Module, Quiz, QuizAttempt, RolePlaySubmission, Scenario
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str  # "quiz" or "roleplay"
+
+
+@dataclass
+class Row:
+    name: str
+    email: str
+    cells: dict[str, str]
+
+
+def build(cohort: Cohort) -> tuple[list[Column], list[Row]]:
+    """Four queries whatever the cohort's size: roster, columns, quiz bests, latest role-plays."""
+    trainees = [e.user for e in roster(cohort) if e.is_current]
+    ids = [u.id for u in trainees]
+    columns: list[Column] = []
+    for week, kind, obj_id, summative in db.session.execute(
+        sa.union_all(
+            sa.select(Module.week, sa.literal("quiz"), Quiz.id, sa.literal(False))
+            .join(Module, Module.id == Quiz.module_id)
+            .where(Quiz.course_id == cohort.course_id, Quiz.archived_at.is_(None)),
+            sa.select(Module.week, sa.literal("roleplay"), Scenario.id, Scenario.assessment == "summative")
+            .join(Module, Module.id == Scenario.module_id)
+            .where(Scenario.course_id == cohort.course_id, Scenario.archived_at.is_(None)),
+        ).order_by(sa.text("1"), sa.text("2"))
+    ):
+        label = f"Week {week} quiz" if kind == "quiz" else \
+            f"Week {week} role-play{' (assessed)' if summative else ''}"
+        columns.append(Column(f"{kind}-{obj_id}", label, kind))
+    cells: dict[int, dict[str, str]] = {uid: {} for uid in ids}
+    if ids:
+        for uid, quiz_id, best in db.session.execute(
+            sa.select(QuizAttempt.user_id, QuizAttempt.quiz_id, sa.func.max(QuizAttempt.score_percent))
+            .where(QuizAttempt.cohort_id == cohort.id, QuizAttempt.user_id.in_(ids),
+                   QuizAttempt.submitted_at.is_not(None))
+            .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id)
+        ):
+            cells[uid][f"quiz-{quiz_id}"] = f"{best}%"
+        for sub in db.session.scalars(
+            sa.select(RolePlaySubmission).where(RolePlaySubmission.cohort_id == cohort.id,
+                                                RolePlaySubmission.trainee_id.in_(ids))
+            .order_by(RolePlaySubmission.attempt)
+        ):
+            text = sub.outcome.label if sub.outcome else sub.status.label
+            cells[sub.trainee_id][f"roleplay-{sub.scenario_id}"] = f"{text} (attempt {sub.attempt})"
+    rows = [Row(u.name, u.email, cells[u.id]) for u in trainees]
+    return columns, rows
+
+
+def safe_cell(value: object) -> str:
+    """Neutralise spreadsheet formulas: a cell starting with = + - @ tab or CR gets a leading apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_lines(columns: list[Column], rows: list[Row]) -> Iterator[str]:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+
+    def line(values) -> str:
+        writer.writerow([safe_cell(v) for v in values])
+        out = buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+        return out
+
+    yield line(["Trainee", "Email", *(c.label for c in columns)])
+    for row in rows:
+        yield line([row.name, row.email, *(row.cells.get(c.key, "") for c in columns)])
