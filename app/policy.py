@@ -138,6 +138,12 @@ def can_manage_credentials(user: Any) -> bool:
     return has_role(user, Role.ADMIN, Role.ORG_ADMIN)
 
 
+def can_assign_supervisor(user: Any, trainee: Any, supervisor: Any) -> bool:
+    """Admins; an organization admin for a trainee and a supervisor of their own organization."""
+    return has_role(user, Role.ADMIN) or (has_role(user, Role.ORG_ADMIN) and same_org(user, trainee.organization_id)
+                                          and same_org(user, supervisor.organization_id))
+
+
 def can_verify_credential(user: Any, supervisor: Any) -> bool:
     return has_role(user, Role.ADMIN) or (has_role(user, Role.ORG_ADMIN)
                                           and same_org(user, supervisor.organization_id))

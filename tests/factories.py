@@ -230,7 +230,7 @@ def make_people() -> dict:
     make_enrollment(cohort, trainee)
     attempt = make_attempt(quiz, cohort, trainee, submitted=True)
     supervisor = make_user(Role.SUPERVISOR, organization_id=org_a.id)
-    make_assignment(trainee, supervisor)
+    assignment = make_assignment(trainee, supervisor)
     make_credential(supervisor)
     supervision = make_supervision(trainee, supervisor)
     certificate = make_certificate(trainee, cohort)
@@ -254,6 +254,7 @@ def make_people() -> dict:
         "live_session": session,
         "supervision": supervision,
         "certificate": certificate,
+        "assignment": assignment,
         "course": course,
         "org_a": org_a,
         "org_b": org_b,

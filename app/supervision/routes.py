@@ -10,7 +10,15 @@ from app.certificates.services import IssuerSettings, issue_due
 from app.extensions import db
 from app.forms import ActionForm
 from app.guards import authorize, guard, not_found_unless
-from app.models import CredentialType, DeliveryMode, HoursStatement, SupervisionSession, SupervisionType, User
+from app.models import (
+    CredentialType,
+    DeliveryMode,
+    HoursStatement,
+    SupervisionSession,
+    SupervisionType,
+    SupervisorAssignment,
+    User,
+)
 from app.supervision import ledger as ledgers
 from app.supervision import services
 from app.supervision.forms import CredentialForm, DecisionForm, DeclineForm, GroupSessionForm, SessionForm
@@ -256,8 +264,44 @@ def credential():
 @bp.get("/credentials")
 @guard(policy.can_manage_credentials)
 def credentials():
+    assignments, supervisors = services.assignment_rows(current_user)
     return render_template("supervision/credentials.html", rows=services.supervisors_with_credentials(current_user),
-                           form=ActionForm())
+                           assignments=assignments, supervisors=supervisors, form=ActionForm())
+
+
+@bp.post("/assignments")
+@guard(policy.can_manage_credentials)
+def assign():
+    trainee = db.session.get(User, request.form.get("trainee_id", type=int) or 0) or abort(404)
+    supervisor = db.session.get(User, request.form.get("supervisor_id", type=int) or 0) or abort(404)
+    not_found_unless(policy.can_assign_supervisor(current_user, trainee, supervisor))
+    if ActionForm().validate_on_submit():
+        try:
+            services.assign_supervisor(trainee, supervisor, actor=current_user)
+        except services.SupervisionRefused as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(f"{supervisor.name} now supervises {trainee.name}.", "success")
+    return redirect(url_for("supervision.credentials") + "#assignments")
+
+
+@bp.post("/assignments/<int:assignment_id>/remove")
+@guard(policy.can_manage_credentials)
+def unassign(assignment_id: int):
+    row = db.session.get(SupervisorAssignment, assignment_id) or abort(404)
+    not_found_unless(policy.can_assign_supervisor(current_user, row.trainee, row.supervisor))
+    if ActionForm().validate_on_submit():
+        try:
+            services.unassign_supervisor(row, actor=current_user)
+        except services.SupervisionRefused as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash("Assignment removed.", "success")
+    return redirect(url_for("supervision.credentials") + "#assignments")
 
 
 @bp.post("/credentials/<int:user_id>/verify")

@@ -10,6 +10,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from app import audit
 from app.db import utcnow
@@ -369,3 +370,48 @@ def supervisees_of(supervisor: User) -> list[User]:
     return list(db.session.scalars(
         sa.select(User).join(SupervisorAssignment, SupervisorAssignment.trainee_id == User.id)
         .where(SupervisorAssignment.supervisor_id == supervisor.id, User.is_active.is_(True)).order_by(User.name)))
+
+
+# Assignments ----------------------------------------------------------------------
+
+def assign_supervisor(trainee: User, supervisor: User, *, actor: User) -> SupervisorAssignment:
+    if trainee.role is not Role.TRAINEE or supervisor.role is not Role.SUPERVISOR:
+        raise SupervisionRefused("Choose a trainee and a supervisor.")
+    existing = db.session.scalar(sa.select(SupervisorAssignment).where(
+        SupervisorAssignment.trainee_id == trainee.id, SupervisorAssignment.supervisor_id == supervisor.id))
+    if existing:
+        raise SupervisionRefused(f"{supervisor.name} already supervises {trainee.name}.")
+    row = SupervisorAssignment(trainee_id=trainee.id, supervisor_id=supervisor.id)
+    db.session.add(row)
+    db.session.flush()
+    audit.record("supervisor.assigned", row, actor=actor, after={"trainee_id": trainee.id,
+                                                                 "supervisor_id": supervisor.id})
+    return row
+
+
+def unassign_supervisor(row: SupervisorAssignment, *, actor: User) -> None:
+    waiting = db.session.scalar(sa.select(sa.func.count()).select_from(SupervisionSession).where(
+        SupervisionSession.trainee_id == row.trainee_id, SupervisionSession.supervisor_id == row.supervisor_id,
+        SupervisionSession.status.in_((SessionStatus.SUBMITTED, SessionStatus.TO_CONFIRM))))
+    if waiting:
+        raise SupervisionRefused(f"{waiting} session(s) still wait for this supervisor's decision; "
+                                 "have them decided first.")
+    audit.record("supervisor.unassigned", row, actor=actor, before={"trainee_id": row.trainee_id,
+                                                                    "supervisor_id": row.supervisor_id})
+    db.session.delete(row)
+    db.session.flush()
+
+
+def assignment_rows(viewer: User) -> tuple[list[tuple[User, list[SupervisorAssignment]]], list[User]]:
+    """Trainees the viewer manages with their assignments, and the supervisors they may assign."""
+    trainees = sa.select(User).where(User.role == Role.TRAINEE, User.is_active.is_(True)).order_by(User.name)
+    supervisors = sa.select(User).where(User.role == Role.SUPERVISOR, User.is_active.is_(True)).order_by(User.name)
+    if viewer.role is not Role.ADMIN:
+        trainees = trainees.where(User.organization_id == viewer.organization_id)
+        supervisors = supervisors.where(User.organization_id == viewer.organization_id)
+    trainee_list = list(db.session.scalars(trainees.limit(500)))
+    by_trainee: dict[int, list[SupervisorAssignment]] = {}
+    for a in db.session.scalars(sa.select(SupervisorAssignment).options(selectinload(SupervisorAssignment.supervisor))
+                                .where(SupervisorAssignment.trainee_id.in_([t.id for t in trainee_list]))):
+        by_trainee.setdefault(a.trainee_id, []).append(a)
+    return [(t, by_trainee.get(t.id, [])) for t in trainee_list], list(db.session.scalars(supervisors))

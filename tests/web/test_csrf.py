@@ -22,6 +22,7 @@ def test_post_without_token_is_refused(app, people, login_as, who, db):
             "attempt_id": people["attempt"].id, "session_id": people["supervision"].id,
             "trainee_id": people["trainee"].id, "user_id": people["supervisor"].id, "reference": "HS-NOPE",
             "cert_uuid": people["certificate"].uuid, "purpose": "revocation",
+            "assignment_id": people["assignment"].id,
             "submission_id": people["submission"].id, "exemplar_id": people["exemplar"].id}
     refused = []
     for rule in _post_rules(app):

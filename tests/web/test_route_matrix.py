@@ -55,6 +55,8 @@ MATRIX = {
     "supervision.new_group_session": ("GET", [LOGIN, 403, 403, 200, 403, 403, 403]),
     "supervision.confirm_group":  ("POST", [LOGIN, 302, 403, 403, 403, 403, 403]),
     "supervision.decline_group":  ("GET",  [LOGIN, 200, 403, 403, 403, 403, 403]),
+    "supervision.assign":         ("POST", [LOGIN, 403, 403, 403, 404, 404, 404]),  # no trainee named
+    "supervision.unassign":       ("POST", [LOGIN, 403, 403, 403, 302, 302, 404]),
     "certificates.mine":          ("GET",  [LOGIN, 200, 403, 403, 403, 403, 403]),
     "certificates.sign_conduct":  ("POST", [LOGIN, 302, 403, 403, 403, 403, 403]),
     "certificates.show":          ("GET",  [LOGIN, 200, 200, 404, 200, 200, 404]),
@@ -99,6 +101,7 @@ def _base_args(people) -> dict:
             "week": 1, "attempt_id": people["attempt"].id, "session_id": people["supervision"].id,
             "trainee_id": people["trainee"].id, "user_id": people["supervisor"].id, "reference": "HS-NOPE",
             "cert_uuid": people["certificate"].uuid, "purpose": "revocation",
+            "assignment_id": people["assignment"].id,
             "submission_id": people["submission"].id, "exemplar_id": people["exemplar"].id}
 
 

@@ -126,3 +126,37 @@ def test_remind_command(supervised, app, db, runner):
     result = runner.invoke(args=["supervision", "remind"])
     assert result.exit_code == 0
     assert "1 supervisor reminder(s), 0 escalation(s)" in result.output
+
+
+def test_org_admin_assigns_and_removes_supervisors_in_their_organization(supervised, app, db):
+    from app.models import SupervisorAssignment
+
+    s = supervised
+    second = factories.make_user(factories.Role.SUPERVISOR, organization_id=s["org"].id, name="Second Sup")
+    outsider = factories.make_user(factories.Role.SUPERVISOR, organization_id=factories.make_org().id)
+    db.session.commit()
+    admin = signed_in(app, s["org_admin"])
+    page = admin.get("/supervision/credentials").get_data(as_text=True)
+    assert "Who supervises whom" in page and s["trainee"].name in page
+    token = csrf_token(admin, "/supervision/credentials")
+    ok = admin.post("/supervision/assignments", data={"trainee_id": s["trainee"].id, "supervisor_id": second.id,
+                                                      "csrf_token": token}, follow_redirects=True)
+    assert "Second Sup now supervises" in ok.get_data(as_text=True)
+    again = admin.post("/supervision/assignments", data={"trainee_id": s["trainee"].id, "supervisor_id": second.id,
+                                                         "csrf_token": token}, follow_redirects=True)
+    assert "already supervises" in again.get_data(as_text=True)
+    foreign = admin.post("/supervision/assignments", data={"trainee_id": s["trainee"].id,
+                                                           "supervisor_id": outsider.id, "csrf_token": token})
+    assert foreign.status_code == 404
+    waiting = factories.make_supervision(s["trainee"], s["supervisor"])
+    row = db.session.scalar(sa.select(SupervisorAssignment).where(SupervisorAssignment.supervisor_id == s["supervisor"].id))
+    db.session.commit()
+    refused = admin.post(f"/supervision/assignments/{row.id}/remove", data={"csrf_token": token}, follow_redirects=True)
+    assert "still wait for this supervisor" in refused.get_data(as_text=True)
+    waiting.status = SessionStatus.RETURNED
+    db.session.commit()
+    row_id = row.id
+    admin.post(f"/supervision/assignments/{row_id}/remove", data={"csrf_token": token})
+    assert db.session.get(SupervisorAssignment, row_id) is None
+    actions = set(db.session.scalars(sa.select(AuditEvent.action)))
+    assert {"supervisor.assigned", "supervisor.unassigned"} <= actions
