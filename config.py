@@ -45,6 +45,12 @@ class Config:
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
     SMTP_STARTTLS = _bool("SMTP_STARTTLS", True)
     MAIL_FROM = os.environ.get("MAIL_FROM", "Therapeutic Mentoring <no-reply@localhost>")
+    # Discussion: how long an author may edit a post, the longest post, posts per page.
+    DISCUSSION_EDIT_MINUTES = int(os.environ.get("DISCUSSION_EDIT_MINUTES", "30"))
+    DISCUSSION_POST_MAX_CHARS = int(os.environ.get("DISCUSSION_POST_MAX_CHARS", "20000"))
+    DISCUSSION_PAGE_SIZE = int(os.environ.get("DISCUSSION_PAGE_SIZE", "20"))
+    # The address mail links point at when no request is running (the daily digest).
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
     PASSWORD_RESET_HOURS = int(os.environ.get("PASSWORD_RESET_HOURS", "2"))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
