@@ -19,12 +19,12 @@ def test_there_are_post_routes_to_check(app):
 def test_post_without_token_is_refused(app, people, login_as, who, db):
     client = login_as(who)
     args = {"cohort_id": people["cohort"].id, "slug": people["course"].slug, "token": "x", "week": 1,
-            "attempt_id": people["attempt"].id}
+            "attempt_id": people["attempt"].id, "thread_id": people["thread"].id, "post_id": people["post"].id}
     refused = []
     for rule in _post_rules(app):
         url = rule.build({k: v for k, v in args.items() if k in rule.arguments})[1]
         response = client.post(url, data={"email": people["admin"].email, "password": "whatever",
-                                          "name": "Changed"})
+                                          "name": "Changed", "body": "Changed", "reason": "Changed"})
         refused.append((rule.endpoint, response.status_code))
         if response.status_code == 400:
             assert "The form expired" in response.get_data(as_text=True)

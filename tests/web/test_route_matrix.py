@@ -39,12 +39,28 @@ MATRIX = {
     "learn.attempt_result": ("GET",  [LOGIN, 200, 200, 404, 404, 200, 404]),
     "learn.calendar_feed":  ("GET",  [404, 404, 404, 404, 404, 404, 404]),
     "learn.reset_calendar": ("POST", [LOGIN, 302, 302, 302, 302, 302, 302]),
+    "discuss.week":         ("GET",  [LOGIN, 200, 200, 404, 403, 200, 404]),
+    "discuss.new_thread":   ("GET",  [LOGIN, 200, 200, 404, 403, 200, 404]),
+    "discuss.thread":       ("GET",  [LOGIN, 200, 200, 404, 403, 200, 404]),
+    "discuss.goto_post":    ("GET",  [LOGIN, 302, 302, 404, 403, 302, 404]),
+    "discuss.reply":        ("GET",  [LOGIN, 200, 200, 404, 403, 200, 404]),
+    "discuss.edit_post":    ("GET",  [LOGIN, 200, 403, 404, 403, 403, 404]),
+    "discuss.delete_post":  ("GET",  [LOGIN, 200, 403, 404, 403, 403, 404]),
+    "discuss.report_post":  ("GET",  [LOGIN, 200, 200, 404, 403, 200, 404]),
+    "discuss.moderate_post": ("POST", [LOGIN, 403, 302, 404, 403, 302, 404]),
+    "discuss.moderate_thread": ("POST", [LOGIN, 403, 302, 404, 403, 302, 404]),
+    "discuss.follow":       ("POST", [LOGIN, 302, 302, 404, 403, 302, 404]),
+    "discuss.queue":        ("GET",  [LOGIN, 403, 200, 404, 403, 200, 404]),
+    "discuss.notifications": ("GET", [LOGIN, 200, 200, 200, 200, 200, 200]),
+    "discuss.read_notifications": ("POST", [LOGIN, 302, 302, 302, 302, 302, 302]),
+    "discuss.preferences":  ("GET",  [LOGIN, 200, 200, 200, 200, 200, 200]),
 }
 
 
 def _url_args(people) -> dict:
     return {"cohort_id": people["cohort"].id, "slug": people["course"].slug, "token": "not-a-real-token",
-            "week": 1, "attempt_id": people["attempt"].id}
+            "week": 1, "attempt_id": people["attempt"].id, "thread_id": people["thread"].id,
+            "post_id": people["post"].id}
 
 
 def test_every_route_is_in_the_table(app):
