@@ -96,14 +96,13 @@ def thread(thread_id: int):
                 db.session.commit()
                 flash("Posted.", "success")
                 return _thread_redirect(post)
-    page = services.thread_page(ctx.thread, request.args.get("page", 1, type=int),
-                                current_app.config["DISCUSSION_PAGE_SIZE"])
+    number, per_page = request.args.get("page", 1, type=int), current_app.config["DISCUSSION_PAGE_SIZE"]
     seen = services.last_read(ctx.thread, current_user)
-    newest = max((p.id for top in page.posts for p in [top, *top.replies]), default=0)
-    services.mark_read(ctx.thread, current_user, newest, seen)
+    services.mark_read(ctx.thread, current_user, services.newest_on_page(ctx.thread, number, per_page), seen)
     notify.mark_thread_read(current_user, ctx.thread)
     following = services.is_following(ctx.thread, current_user)
-    db.session.commit()
+    db.session.commit()  # before loading the page: a commit expires what it loaded
+    page = services.thread_page(ctx.thread, number, per_page)
     window = current_app.config["DISCUSSION_EDIT_MINUTES"]
     return render_template("discuss/thread.html", ctx=ctx, page=page, form=form, seen=seen,
                            following=following, action_form=ActionForm(),

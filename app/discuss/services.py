@@ -195,16 +195,29 @@ class ThreadPage:
 
 def thread_page(thread: Thread, page: int, per_page: int) -> ThreadPage:
     """One page of top-level posts with their replies and authors, in a fixed number of queries."""
-    total = db.session.scalar(sa.select(sa.func.count(Post.id)).where(
-        Post.thread_id == thread.id, Post.parent_id.is_(None))) or 0
-    pages = max(1, math.ceil(total / per_page))
-    page = min(max(page, 1), pages)
+    page, pages, total = _page_bounds(thread, page, per_page)
     posts = db.session.scalars(
         sa.select(Post).where(Post.thread_id == thread.id, Post.parent_id.is_(None))
         .options(selectinload(Post.author), selectinload(Post.replies).selectinload(Post.author))
         .order_by(Post.id).limit(per_page).offset((page - 1) * per_page)
     ).all()
     return ThreadPage(list(posts), page, pages, total)
+
+
+def _page_bounds(thread: Thread, page: int, per_page: int) -> tuple[int, int, int]:
+    total = db.session.scalar(sa.select(sa.func.count(Post.id)).where(
+        Post.thread_id == thread.id, Post.parent_id.is_(None))) or 0
+    pages = max(1, math.ceil(total / per_page))
+    return min(max(page, 1), pages), pages, total
+
+
+def newest_on_page(thread: Thread, page: int, per_page: int) -> int:
+    """The largest post id shown on a page (its posts and their replies): reading the page reads up to it."""
+    page = max(page, 1)
+    tops = (sa.select(Post.id).where(Post.thread_id == thread.id, Post.parent_id.is_(None))
+            .order_by(Post.id).limit(per_page).offset((page - 1) * per_page)).scalar_subquery()
+    return db.session.scalar(sa.select(sa.func.max(Post.id)).where(
+        Post.thread_id == thread.id, sa.or_(Post.id.in_(tops), Post.parent_id.in_(tops)))) or 0
 
 
 def page_of(post: Post, per_page: int) -> int:
