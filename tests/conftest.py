@@ -175,6 +175,15 @@ def running_cohort(course, db):
             "peer": peer}
 
 
+@pytest.fixture
+def discussing_cohort(running_cohort, db):
+    """The running cohort with the thread of its current week's (week 4's) discussion prompt."""
+    rc = dict(running_cohort)
+    rc["thread"] = factories.make_prompt_thread(rc["cohort"], 4)
+    db.session.commit()
+    return rc
+
+
 class QueryCounter:
     def __init__(self, engine):
         self.engine, self.statements = engine, []

@@ -37,6 +37,20 @@ def _thread_redirect(post):
     return redirect(url_for("discuss.goto_post", post_id=post.id))
 
 
+def _run(action, success: str | None = None):
+    """Call a service: commit and flash `success` (or what the service returned) and return its result;
+    on a refusal roll back, flash the reason and return None, so the view re-renders what was typed."""
+    try:
+        result = action()
+    except DiscussionRefused as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return None
+    db.session.commit()
+    flash(success or result, "success")
+    return result
+
+
 @bp.get("/cohorts/<int:cohort_id>/weeks/<int:week>/discussion")
 @guard(policy.signed_in)
 def week(cohort_id: int, week: int):
@@ -63,15 +77,9 @@ def new_thread(cohort_id: int, week: int):
               and (ctx.is_open or policy.can_teach(current_user, ctx.cohort)))
     form = ThreadForm()
     if form.validate_on_submit() and not form.wants_preview:
-        try:
-            post = notify.publish_thread(ctx.cohort, week, author=current_user, title=form.title.data,
-                                         body=form.body.data, **_publishing())
-        except DiscussionRefused as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash("Thread started.", "success")
+        post = _run(lambda: notify.publish_thread(ctx.cohort, week, author=current_user, title=form.title.data,
+                                                  body=form.body.data, **_publishing()), "Thread started.")
+        if post:
             return _thread_redirect(post)
     return render_template("discuss/compose.html", form=form, heading=f"Start a thread in week {week}",
                            cancel=url_for("discuss.week", cohort_id=cohort_id, week=week), ctx=ctx,
@@ -86,15 +94,9 @@ def thread(thread_id: int):
     if request.method == "POST":
         authorize(ctx.can_post)
         if form.validate_on_submit() and not form.wants_preview:
-            try:
-                post = notify.publish(ctx.thread, ctx.cohort, author=current_user, body=form.body.data,
-                                      **_publishing())
-            except DiscussionRefused as exc:
-                db.session.rollback()
-                flash(str(exc), "error")
-            else:
-                db.session.commit()
-                flash("Posted.", "success")
+            post = _run(lambda: notify.publish(ctx.thread, ctx.cohort, author=current_user, body=form.body.data,
+                                               **_publishing()), "Posted.")
+            if post:
                 return _thread_redirect(post)
     number, per_page = request.args.get("page", 1, type=int), current_app.config["DISCUSSION_PAGE_SIZE"]
     seen = services.last_read(ctx.thread, current_user)
@@ -125,15 +127,9 @@ def reply(post_id: int):
     authorize(ctx.can_post)
     form = PostForm()
     if form.validate_on_submit() and not form.wants_preview:
-        try:
-            post = notify.publish(ctx.thread, ctx.cohort, author=current_user, body=form.body.data,
-                                  parent=parent, **_publishing())
-        except DiscussionRefused as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash("Reply posted.", "success")
+        post = _run(lambda: notify.publish(ctx.thread, ctx.cohort, author=current_user, body=form.body.data,
+                                           parent=parent, **_publishing()), "Reply posted.")
+        if post:
             return _thread_redirect(post)
     return render_template("discuss/compose.html", form=form, heading=f"Reply to {parent.author.name}",
                            context_post=parent, cancel=url_for("discuss.goto_post", post_id=parent.id),
@@ -146,18 +142,12 @@ def edit_post(post_id: int):
     post, ctx = load_post(post_id)
     authorize(policy.is_author(current_user, post))
     form = PostForm(data={"body": post.body_md} if request.method == "GET" else None)
-    if form.validate_on_submit() and not form.wants_preview:
-        try:
-            services.edit_post(post, editor=current_user, body=form.body.data,
-                               window_minutes=current_app.config["DISCUSSION_EDIT_MINUTES"],
-                               max_chars=current_app.config["DISCUSSION_POST_MAX_CHARS"])
-        except DiscussionRefused as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash("Your changes are saved.", "success")
-            return _thread_redirect(post)
+    cfg = current_app.config
+    if form.validate_on_submit() and not form.wants_preview and _run(
+            lambda: services.edit_post(post, editor=current_user, body=form.body.data,
+                                       window_minutes=cfg["DISCUSSION_EDIT_MINUTES"],
+                                       max_chars=cfg["DISCUSSION_POST_MAX_CHARS"]), "Your changes are saved."):
+        return _thread_redirect(post)
     return render_template("discuss/compose.html", form=form, heading="Edit your post",
                            cancel=url_for("discuss.goto_post", post_id=post.id), cohort=ctx.cohort,
                            thread=ctx.thread, submit_label="Save changes")
@@ -182,16 +172,10 @@ def delete_post(post_id: int):
 def report_post(post_id: int):
     post, ctx = load_post(post_id)
     form = ReportForm()
-    if form.validate_on_submit():
-        try:
-            services.report_post(post, reporter=current_user, reason=form.reason.data)
-        except DiscussionRefused as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash("Thank you. The cohort's instructors will look at this post.", "success")
-            return _thread_redirect(post)
+    if form.validate_on_submit() and _run(
+            lambda: services.report_post(post, reporter=current_user, reason=form.reason.data),
+            "Thank you. The cohort's instructors will look at this post."):
+        return _thread_redirect(post)
     return render_template("discuss/report.html", post=post, ctx=ctx, form=form)
 
 
@@ -201,13 +185,7 @@ def moderate_post(post_id: int):
     post, ctx = load_post(post_id)
     authorize(ctx.can_moderate)
     if ActionForm().validate_on_submit():
-        try:
-            flash(services.moderate_post(post, request.form.get("action", ""), actor=current_user), "success")
-        except DiscussionRefused as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        _run(lambda: services.moderate_post(post, request.form.get("action", ""), actor=current_user))
     if request.form.get("back") == "queue":
         return redirect(url_for("discuss.queue", cohort_id=ctx.cohort.id))
     return _thread_redirect(post)
@@ -219,14 +197,7 @@ def moderate_thread(thread_id: int):
     ctx = load_thread(thread_id)
     authorize(ctx.can_moderate)
     if ActionForm().validate_on_submit():
-        try:
-            flash(services.moderate_thread(ctx.thread, request.form.get("action", ""), actor=current_user),
-                  "success")
-        except DiscussionRefused as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        _run(lambda: services.moderate_thread(ctx.thread, request.form.get("action", ""), actor=current_user))
     return redirect(url_for("discuss.thread", thread_id=thread_id))
 
 

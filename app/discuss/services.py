@@ -155,7 +155,7 @@ def can_still_edit(post: Post, window_minutes: int, now: datetime | None = None)
 
 
 def edit_post(post: Post, *, editor: User, body: str, window_minutes: int, max_chars: int,
-              now: datetime | None = None) -> None:
+              now: datetime | None = None) -> Post:
     if post.author_id != editor.id:
         raise DiscussionRefused("Only the author can edit a post.")
     if post.is_deleted:
@@ -171,6 +171,7 @@ def edit_post(post: Post, *, editor: User, body: str, window_minutes: int, max_c
     if body != post.body_md:
         post.body_md, post.word_count, post.edited_at = body, word_count(body), now or utcnow()
     db.session.flush()
+    return post
 
 
 def delete_post(post: Post, *, actor: User) -> None:

@@ -33,11 +33,8 @@ def link_for(post):
 
 
 @pytest.fixture
-def rc(running_cohort, db):
-    rc = dict(running_cohort)
-    rc["thread"] = factories.make_prompt_thread(rc["cohort"], 4)
-    db.session.commit()
-    return rc
+def rc(discussing_cohort):
+    return discussing_cohort
 
 
 def publish(rc, author, body, parent=None):

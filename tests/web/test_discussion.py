@@ -29,11 +29,8 @@ def text(response) -> str:
 
 
 @pytest.fixture
-def rc(running_cohort, db):
-    rc = dict(running_cohort)
-    rc["thread"] = factories.make_prompt_thread(rc["cohort"], 4)
-    db.session.commit()
-    return rc
+def rc(discussing_cohort):
+    return discussing_cohort
 
 
 # Who sees what ---------------------------------------------------------------------
