@@ -51,6 +51,10 @@ class Config:
     RECORDING_MAX_BYTES = int(os.environ.get("RECORDING_MAX_MB", "200")) * 1024 * 1024
     MAX_CONTENT_LENGTH = RECORDING_MAX_BYTES + 2 * 1024 * 1024  # the recording plus the form's text fields
     RECORDING_RETENTION_DAYS = int(os.environ.get("RECORDING_RETENTION_DAYS", "365"))
+    # Discussion: how long an author may edit a post, the longest post, posts per page.
+    DISCUSSION_EDIT_MINUTES = int(os.environ.get("DISCUSSION_EDIT_MINUTES", "30"))
+    DISCUSSION_POST_MAX_CHARS = int(os.environ.get("DISCUSSION_POST_MAX_CHARS", "20000"))
+    DISCUSSION_PAGE_SIZE = int(os.environ.get("DISCUSSION_PAGE_SIZE", "20"))
     PASSWORD_RESET_HOURS = int(os.environ.get("PASSWORD_RESET_HOURS", "2"))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)

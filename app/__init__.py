@@ -71,12 +71,14 @@ def register_blueprints(app: Flask) -> None:
     from app.certificates import bp as certificates_bp
     from app.cohorts import bp as cohorts_bp
     from app.courses import bp as courses_bp
+    from app.discuss import bp as discuss_bp
     from app.learn import bp as learn_bp
     from app.main import bp as main_bp
     from app.roleplay import bp as roleplay_bp
     from app.supervision import bp as supervision_bp
 
-    for bp in (main_bp, auth_bp, courses_bp, cohorts_bp, learn_bp, supervision_bp, certificates_bp, roleplay_bp):
+    for bp in (main_bp, auth_bp, courses_bp, cohorts_bp, learn_bp, supervision_bp, certificates_bp, roleplay_bp,
+               discuss_bp):
         app.register_blueprint(bp)
 
 
@@ -105,6 +107,7 @@ def register_request_hooks(app: Flask) -> None:
 
 def register_jinja(app: Flask) -> None:
     from app import policy
+    from app.discuss.notify import unread_count
     from app.eligibility.engine import STATE_LABELS
     from app.markdown import render_markdown
 
@@ -112,3 +115,4 @@ def register_jinja(app: Flask) -> None:
     app.jinja_env.globals["STATE_LABELS"] = STATE_LABELS
     app.jinja_env.filters["zone"] = ZoneInfo
     app.jinja_env.globals["policy"] = policy
+    app.jinja_env.globals["unread_notifications"] = unread_count

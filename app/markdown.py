@@ -7,6 +7,8 @@ text both go through here.
 
 from __future__ import annotations
 
+import re
+
 import markdown as md
 import nh3
 from markupsafe import Markup
@@ -23,6 +25,22 @@ ALLOWED_ATTRIBUTES = {
     "th": {"align"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.I)
+
+
+def _check_url(tag: str, attr: str, value: str) -> str | None:
+    """A second look at URLs after nh3's scheme check: with whitespace and control characters
+    squeezed out (browsers drop tabs and newlines inside URLs, and Python-Markdown turns tabs
+    into spaces), the scheme must still be allowed; a leading backslash (which browsers read
+    as a slash, making `\\evil.example` an off-site link) is refused too."""
+    if attr not in {"href", "src"}:
+        return value
+    squeezed = _INVISIBLE.sub("", value)
+    match = _SCHEME.match(squeezed)
+    if (match and match.group(1).lower() not in URL_SCHEMES) or squeezed.startswith("\\"):
+        return None
+    return value
 
 
 def render_markdown(text: str | None, *, shift_headings: int = 0) -> Markup:
@@ -36,6 +54,7 @@ def render_markdown(text: str | None, *, shift_headings: int = 0) -> Markup:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
+        attribute_filter=_check_url,
         link_rel="nofollow noopener noreferrer",
         strip_comments=True,
     )

@@ -209,3 +209,22 @@ def can_manage_calibration(user: Any) -> bool:
 
 def can_open_calibration(user: Any) -> bool:
     return can_calibrate(user) or can_manage_calibration(user)
+# Discussion ---------------------------------------------------------------------
+
+def can_read_discussion(user: Any, cohort: Any, *, is_enrolled: bool) -> bool:
+    """A cohort's discussion: its own trainees and its staff (and platform admins), nobody else."""
+    return can_teach(user, cohort) or (has_role(user, Role.TRAINEE) and is_enrolled)
+
+
+def can_post(user: Any, cohort: Any, *, is_enrolled: bool) -> bool:
+    """Start threads, post and reply: the same people who read."""
+    return can_read_discussion(user, cohort, is_enrolled=is_enrolled)
+
+
+def can_moderate(user: Any, cohort: Any) -> bool:
+    """Pin, lock, hide and work the report queue: the cohort's instructors and platform admins."""
+    return can_teach(user, cohort)
+
+
+def is_author(user: Any, post: Any) -> bool:
+    return _authed(user) and post.author_id == user.id

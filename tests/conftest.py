@@ -176,6 +176,15 @@ def running_cohort(course, db):
             "peer": peer}
 
 
+@pytest.fixture
+def discussing_cohort(running_cohort, db):
+    """The running cohort with the thread of its current week's (week 4's) discussion prompt."""
+    rc = dict(running_cohort)
+    rc["thread"] = factories.make_prompt_thread(rc["cohort"], 4)
+    db.session.commit()
+    return rc
+
+
 class QueryCounter:
     def __init__(self, engine):
         self.engine, self.statements = engine, []
@@ -236,11 +245,14 @@ def nearly_complete(course, db):
     trainee = factories.make_user(Role.TRAINEE, organization_id=org.id, name="Cora Complete")
     org_admin = factories.make_user(Role.ORG_ADMIN, organization_id=org.id)
     factories.make_enrollment(cohort, trainee)
+    peer = factories.make_user(Role.TRAINEE, organization_id=org.id, name="Piper Peer")
+    factories.make_enrollment(cohort, peer)
     supervisor = factories.make_user(Role.SUPERVISOR, organization_id=org.id)
     factories.make_credential(supervisor)
     factories.make_assignment(trainee, supervisor)
     schedule_live_sessions(cohort)
     for module in course.modules:
+        factories.take_part(factories.make_prompt_thread(cohort, module.week), trainee, [peer])
         db.session.add(LectureView(cohort_id=cohort.id, module_id=module.id, user_id=trainee.id))
         quiz = module.quizzes[0]
         factories.make_attempt(quiz, cohort, trainee, submitted=True, score_percent=100, passed=True)

@@ -23,6 +23,7 @@ from app.models import (
     Module,
     Organization,
     OutboxMessage,
+    Post,
     Question,
     Quiz,
     QuizAttempt,
@@ -36,6 +37,7 @@ from app.models import (
     SupervisionType,
     SupervisorAssignment,
     SupervisorCredential,
+    Thread,
     TokenPurpose,
     User,
 )
@@ -173,6 +175,40 @@ def make_certificate(user: User, cohort: Cohort, **kw) -> Certificate:
                                      "supervision_individual": 6, "supervision_group": 4, "supervision_observation": 2},
                            "competencies": ["Engagement"], "signatories": ["Program Director"]}}
     return _add(Certificate(**{**values, **kw}))
+def make_thread(cohort: Cohort, week: int = 1, *, prompt: DiscussionPrompt | None = None, **kw) -> Thread:
+    n = next(_seq)
+    title = prompt.title if prompt else f"Thread {n}"
+    return _add(Thread(**{"cohort_id": cohort.id, "week": week, "prompt_id": prompt.id if prompt else None,
+                          "title": title, **kw}))
+
+
+def make_prompt_thread(cohort: Cohort, week: int) -> Thread:
+    """The cohort's thread for the week's imported prompt."""
+    import sqlalchemy as sa
+
+    prompt = db.session.scalar(sa.select(DiscussionPrompt).join(Module, Module.id == DiscussionPrompt.module_id)
+                               .where(Module.course_id == cohort.course_id, Module.week == week))
+    return make_thread(cohort, week, prompt=prompt, pinned=True)
+
+
+def make_post(thread: Thread, author: User, *, words: int = 20, parent: Post | None = None, **kw) -> Post:
+    body = kw.pop("body_md", None) or " ".join(["word"] * words)
+    return _add(Post(**{"thread_id": thread.id, "author_id": author.id, "body_md": body,
+                        "word_count": len(body.split()), "parent_id": parent.id if parent else None, **kw}))
+
+
+def take_part(thread: Thread, trainee: User, peers: list[User], *, words: int = 150, replies: int = 2,
+              at: datetime | None = None) -> Post:
+    """A trainee's initial post of `words` words and `replies` replies to posts by peers,
+    written `at` (by default the second day of the thread's week, so they count)."""
+    if at is None:
+        cohort = db.session.get(Cohort, thread.cohort_id)
+        at = datetime.combine(cohort.start_date + timedelta(weeks=thread.week - 1, days=1), time(12, 0), tzinfo=UTC)
+    own = make_post(thread, trainee, words=words, created_at=at)
+    for i in range(replies):
+        peer_post = make_post(thread, peers[i % len(peers)], words=5, created_at=at)
+        make_post(thread, trainee, parent=peer_post, words=10, created_at=at)
+    return own
 
 
 def make_enrollment(cohort: Cohort, user: User, **kw) -> Enrollment:
@@ -216,6 +252,7 @@ def make_people() -> dict:
     org_a, org_b = make_org(name="Org A"), make_org(name="Org B")
     course = make_course()
     module = make_module(course, 1, live_minutes=90)
+    prompt = make_discussion_prompt(module)
     quiz = make_quiz(module)
     make_question(quiz)
     scenario = make_scenario(module, assessment="summative")
@@ -229,6 +266,8 @@ def make_people() -> dict:
     trainee = make_user(Role.TRAINEE, organization_id=org_a.id)
     make_enrollment(cohort, trainee)
     attempt = make_attempt(quiz, cohort, trainee, submitted=True)
+    thread = make_thread(cohort, 1, prompt=prompt)
+    post = make_post(thread, trainee)
     supervisor = make_user(Role.SUPERVISOR, organization_id=org_a.id)
     assignment = make_assignment(trainee, supervisor)
     make_credential(supervisor)
@@ -255,6 +294,8 @@ def make_people() -> dict:
         "supervision": supervision,
         "certificate": certificate,
         "assignment": assignment,
+        "thread": thread,
+        "post": post,
         "course": course,
         "org_a": org_a,
         "org_b": org_b,

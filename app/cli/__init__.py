@@ -1,4 +1,4 @@
-"""`flask` command groups: course, demo, mail, roleplay, users."""
+"""`flask` command groups: certificates, course, demo, discuss, mail, roleplay, supervision."""
 
 from flask import Flask
 
@@ -7,9 +7,10 @@ def register(app: Flask) -> None:
     from app.cli.certificates import certificates_cli
     from app.cli.course import course_cli
     from app.cli.demo import demo_cli
+    from app.cli.discuss import discuss_cli
     from app.cli.mail import mail_cli
     from app.cli.roleplay import roleplay_cli
     from app.cli.supervision import supervision_cli
 
-    for group in (course_cli, demo_cli, mail_cli, supervision_cli, certificates_cli, roleplay_cli):
+    for group in (course_cli, demo_cli, mail_cli, supervision_cli, certificates_cli, roleplay_cli, discuss_cli):
         app.cli.add_command(group)

@@ -42,6 +42,7 @@ class WeekPlan:
     title: str
     quiz_pass_percent: int | None = None  # None: the week has no quiz
     quiz_max_attempts: int = 0
+    has_prompt: bool = False  # the week has a discussion prompt
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,10 @@ class TraineeRecords:
     final_signoff: bool = False
     #: summative role-plays: week -> "pass", "revise" (latest final outcome) or "pending" (being graded)
     roleplay: dict[int, str] = field(default_factory=dict)
+    #: words of the longest initial post in the week's prompt thread, posted by the week's end
+    discussion_words: dict[int, int] = field(default_factory=dict)
+    #: replies to other people's posts in the week's prompt thread, posted by the week's end
+    discussion_replies: dict[int, int] = field(default_factory=dict)
 
 
 def _attended_live(status: str | None, rules: dict) -> bool:
@@ -121,6 +126,8 @@ def module_requirements(w: WeekPlan, r: TraineeRecords, rules: dict) -> list[Req
         ))
     if modules.get("require_roleplay") == "summative" and w.week in rules.get("role_play", {}).get("summative_weeks", []):
         out.append(roleplay_requirement(w, r))
+    if modules.get("require_discussion", False) and w.has_prompt:
+        out.append(discussion_requirement(w, r, rules.get("discussion", {})))
     return out
 
 
@@ -135,6 +142,53 @@ def roleplay_requirement(w: WeekPlan, r: TraineeRecords) -> Requirement:
     return Requirement(key=f"week-{w.week}-roleplay", week=w.week, met=met,
                        label=f"Week {w.week}: pass the assessed role-play",
                        progress=Progress(1 if met else 0, 1, "role-play"), missing=missing)
+
+
+def _discussion_met(week: int, r: TraineeRecords, rules: dict) -> bool:
+    words = r.discussion_words.get(week)
+    return (words is not None and words >= rules.get("initial_post_min_words", 0)
+            and r.discussion_replies.get(week, 0) >= rules.get("peer_replies_min", 0))
+
+
+def discussion_requirement(w: WeekPlan, r: TraineeRecords, rules: dict) -> Requirement:
+    """An initial post of N words and M replies to peers in the week's prompt thread, by the week's end."""
+    min_words, min_replies = rules.get("initial_post_min_words", 0), rules.get("peer_replies_min", 0)
+    words, replies = r.discussion_words.get(w.week), r.discussion_replies.get(w.week, 0)
+    posted = words is not None and words >= min_words
+    todo: list[str] = []
+    if words is None:
+        todo.append(f"write an initial post of at least {min_words} words")
+    elif not posted:
+        todo.append(f"make an initial post of at least {min_words} words (your longest has {words})")
+    if replies < min_replies:
+        more = min_replies - replies
+        todo.append(f"reply to {more} {'more ' if replies else ''}post{'s' if more != 1 else ''} by others")
+    met = _discussion_met(w.week, r, rules)
+    return Requirement(
+        key=f"week-{w.week}-discussion", week=w.week, met=met,
+        label=f"Week {w.week}: take part in the discussion ({min_words}-word post, {min_replies} peer "
+              f"repl{'ies' if min_replies != 1 else 'y'}, by the end of the week)",
+        progress=Progress(int(posted) + min(replies, min_replies), 1 + min_replies, "posts"),
+        missing="" if met else f"In the week {w.week} discussion, " + " and ".join(todo) + ".",
+    )
+
+
+def discussion_requirements(plan: CoursePlan, r: TraineeRecords) -> list[Requirement]:
+    """Course-wide: take part in at least `required_prompts` of the weekly prompts."""
+    rules = plan.rules.get("discussion", {})
+    target = rules.get("required_prompts")
+    prompts = [w.week for w in plan.weeks if w.has_prompt]
+    if not target or not prompts:
+        return []
+    target = min(target, len(prompts))
+    done = sum(1 for week in prompts if _discussion_met(week, r, rules))
+    return [Requirement(
+        key="discussion-prompts", met=done >= target,
+        label=f"Take part in at least {target} of {len(prompts)} weekly discussions",
+        progress=Progress(done, target, "discussions"),
+        missing="" if done >= target else
+        f"Take part in {target - done} more weekly discussion{'s' if target - done != 1 else ''}.",
+    )]
 
 
 def attendance_requirements(plan: CoursePlan, r: TraineeRecords) -> list[Requirement]:
@@ -308,6 +362,7 @@ def evaluate(records: TraineeRecords, plan: CoursePlan) -> list[Requirement]:
         out += module_requirements(w, records, plan.rules)
     out += attendance_requirements(plan, records)
     out += supervision_requirements(plan, records)
+    out += discussion_requirements(plan, records)
     out += professional_requirements(plan, records, others_met=all(q.met for q in out))
     return out
 
@@ -328,7 +383,8 @@ def module_states(requirements: list[Requirement], plan: CoursePlan, records: Tr
     for w in plan.weeks:
         reqs = [q for q in requirements if q.week == w.week]
         touched = (w.week in records.lectures_viewed or w.week in records.quiz_attempts
-                   or w.week in records.attendance or w.week in records.roleplay)
+                   or w.week in records.attendance or w.week in records.roleplay
+                   or w.week in records.discussion_words or w.week in records.discussion_replies)
         if reqs and all(q.met for q in reqs):
             states[w.week] = COMPLETE
         elif touched or any(q.met for q in reqs):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from app.eligibility.engine import CoursePlan, SupervisionEntry, TraineeRecords, WeekPlan
 from app.extensions import db
@@ -17,10 +18,12 @@ from app.models import (
     Cohort,
     ConductSignature,
     Course,
+    DiscussionPrompt,
     FinalSignoff,
     LectureView,
     LiveSession,
     Module,
+    Post,
     Quiz,
     QuizAttempt,
     RecordingView,
@@ -28,17 +31,22 @@ from app.models import (
     Scenario,
     SessionStatus,
     SupervisionSession,
+    Thread,
 )
+from app.pacing import unlock_at
 
 
 def load_plan(course: Course) -> CoursePlan:
+    has_prompt = sa.exists().where(DiscussionPrompt.module_id == Module.id,
+                                   DiscussionPrompt.archived_at.is_(None)).label("has_prompt")
     rows = db.session.execute(
-        sa.select(Module.week, Module.title, Quiz.pass_percent, Quiz.max_attempts)
+        sa.select(Module.week, Module.title, Quiz.pass_percent, Quiz.max_attempts, has_prompt)
         .outerjoin(Quiz, sa.and_(Quiz.module_id == Module.id, Quiz.archived_at.is_(None)))
         .where(Module.course_id == course.id, Module.archived_at.is_(None))
         .order_by(Module.week)
     ).all()
-    weeks = tuple(WeekPlan(week=w, title=t, quiz_pass_percent=p, quiz_max_attempts=m or 0) for w, t, p, m in rows)
+    weeks = tuple(WeekPlan(week=w, title=t, quiz_pass_percent=p, quiz_max_attempts=m or 0, has_prompt=bool(d))
+                  for w, t, p, m, d in rows)
     return CoursePlan(weeks=weeks, rules=course.rules or {})
 
 
@@ -92,6 +100,7 @@ def load_records(cohort: Cohort, user_ids: list[int]) -> dict[int, TraineeRecord
         # a pass on any attempt stands; otherwise the latest attempt's state
         if records[uid].roleplay.get(week) != "pass":
             records[uid].roleplay[week] = outcome.value if outcome is not None else "pending"
+    _load_discussion(cohort, user_ids, records)
     return records
 
 
@@ -103,6 +112,24 @@ def approved_supervision(user_ids: list[int]) -> sa.Select:
                    SupervisionSession.status == SessionStatus.APPROVED,
                    SupervisionSession.superseded_at.is_(None))
             .order_by(SupervisionSession.session_date))
+
+
+def _load_discussion(cohort: Cohort, user_ids: list[int], records: dict[int, TraineeRecords]) -> None:
+    """Posts in the cohort's prompt threads that count: not deleted or hidden, posted by the week's end."""
+    parent = aliased(Post)
+    for uid, week, parent_author, words, created in db.session.execute(
+        sa.select(Post.author_id, Thread.week, parent.author_id, Post.word_count, Post.created_at)
+        .join(Thread, Thread.id == Post.thread_id).outerjoin(parent, parent.id == Post.parent_id)
+        .where(Thread.cohort_id == cohort.id, Thread.prompt_id.is_not(None), Post.author_id.in_(user_ids),
+               Post.deleted_at.is_(None), Post.hidden_at.is_(None))
+    ):
+        if created >= unlock_at(cohort.start_date, cohort.timezone, week + 1):
+            continue
+        r = records[uid]
+        if parent_author is None:
+            r.discussion_words[week] = max(words, r.discussion_words.get(week, 0))
+        elif parent_author != uid:
+            r.discussion_replies[week] = r.discussion_replies.get(week, 0) + 1
 
 
 def attempts_started(cohort: Cohort, user_ids: list[int]) -> dict[int, set[int]]:

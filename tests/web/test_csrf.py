@@ -23,12 +23,13 @@ def test_post_without_token_is_refused(app, people, login_as, who, db):
             "trainee_id": people["trainee"].id, "user_id": people["supervisor"].id, "reference": "HS-NOPE",
             "cert_uuid": people["certificate"].uuid, "purpose": "revocation",
             "assignment_id": people["assignment"].id,
-            "submission_id": people["submission"].id, "exemplar_id": people["exemplar"].id}
+            "submission_id": people["submission"].id, "exemplar_id": people["exemplar"].id,
+            "thread_id": people["thread"].id, "post_id": people["post"].id}
     refused = []
     for rule in _post_rules(app):
         url = rule.build({k: v for k, v in args.items() if k in rule.arguments})[1]
         response = client.post(url, data={"email": people["admin"].email, "password": "whatever",
-                                          "name": "Changed"})
+                                          "name": "Changed", "body": "Changed", "reason": "Changed"})
         refused.append((rule.endpoint, response.status_code))
         if response.status_code == 400:
             assert "The form expired" in response.get_data(as_text=True)

@@ -246,6 +246,7 @@ def test_instructor_sees_who_viewed_attempted_passed_and_who_is_behind(running_c
     signed_in(app, rc["trainee"]).get(f"/cohorts/{rc['cohort'].id}/weeks/1")
     quiz = db.session.scalar(sa.select(Quiz).where(Quiz.slug == "week-01-quiz"))
     factories.make_attempt(quiz, rc["cohort"], rc["trainee"], submitted=True, score_percent=90, passed=True)
+    factories.take_part(factories.make_prompt_thread(rc["cohort"], 1), rc["trainee"], [rc["peer"]])
     db.session.commit()
     page = signed_in(app, rc["instructor"]).get(f"/cohorts/{rc['cohort'].id}/weeks/1/progress")
     text = page.get_data(as_text=True)

@@ -81,6 +81,21 @@ MATRIX = {
     "roleplay.new_exemplar": ("GET", [LOGIN, 403, 403, 403, 403, 200, 403]),
     "roleplay.calibrate":   ("GET",  [LOGIN, 403, 200, 403, 403, 403, 403]),
     "roleplay.calibration_report": ("GET", [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "discuss.week":         ("GET",  [LOGIN, 200, 200, 404, 403, 200, 404]),
+    "discuss.new_thread":   ("GET",  [LOGIN, 200, 200, 404, 403, 200, 404]),
+    "discuss.thread":       ("GET",  [LOGIN, 200, 200, 404, 403, 200, 404]),
+    "discuss.goto_post":    ("GET",  [LOGIN, 302, 302, 404, 403, 302, 404]),
+    "discuss.reply":        ("GET",  [LOGIN, 200, 200, 404, 403, 200, 404]),
+    "discuss.edit_post":    ("GET",  [LOGIN, 200, 403, 404, 403, 403, 404]),
+    "discuss.delete_post":  ("GET",  [LOGIN, 200, 403, 404, 403, 403, 404]),
+    "discuss.report_post":  ("GET",  [LOGIN, 200, 200, 404, 403, 200, 404]),
+    "discuss.moderate_post": ("POST", [LOGIN, 403, 302, 404, 403, 302, 404]),
+    "discuss.moderate_thread": ("POST", [LOGIN, 403, 302, 404, 403, 302, 404]),
+    "discuss.follow":       ("POST", [LOGIN, 302, 302, 404, 403, 302, 404]),
+    "discuss.queue":        ("GET",  [LOGIN, 403, 200, 404, 403, 200, 404]),
+    "discuss.notifications": ("GET", [LOGIN, 200, 200, 200, 200, 200, 200]),
+    "discuss.read_notifications": ("POST", [LOGIN, 302, 302, 302, 302, 302, 302]),
+    "discuss.preferences":  ("GET",  [LOGIN, 200, 200, 200, 200, 200, 200]),
 }
 
 
@@ -102,7 +117,8 @@ def _base_args(people) -> dict:
             "trainee_id": people["trainee"].id, "user_id": people["supervisor"].id, "reference": "HS-NOPE",
             "cert_uuid": people["certificate"].uuid, "purpose": "revocation",
             "assignment_id": people["assignment"].id,
-            "submission_id": people["submission"].id, "exemplar_id": people["exemplar"].id}
+            "submission_id": people["submission"].id, "exemplar_id": people["exemplar"].id,
+            "thread_id": people["thread"].id, "post_id": people["post"].id}
 
 
 def test_every_route_is_in_the_table(app):

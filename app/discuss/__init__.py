@@ -1,0 +1,3 @@
+from app.discuss.routes import bp
+
+__all__ = ["bp"]
