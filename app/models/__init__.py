@@ -22,6 +22,7 @@ from app.models.learning import (
 )
 from app.models.mail import OutboxMessage
 from app.models.orgs import Cohort, CohortInstructor, Enrollment, EnrollmentStatus, Organization
+from app.models.seats import SeatChange
 from app.models.supervision import (
     CredentialType,
     DeliveryMode,
@@ -60,6 +61,7 @@ __all__ = [
     "Rubric",
     "RubricCriterion",
     "Scenario",
+    "SeatChange",
     "SessionStatus",
     "SupervisionSession",
     "SupervisionType",

@@ -20,7 +20,8 @@ def test_post_without_token_is_refused(app, people, login_as, who, db):
     client = login_as(who)
     args = {"cohort_id": people["cohort"].id, "slug": people["course"].slug, "token": "x", "week": 1,
             "attempt_id": people["attempt"].id, "session_id": people["supervision"].id,
-            "trainee_id": people["trainee"].id, "user_id": people["supervisor"].id, "reference": "HS-NOPE"}
+            "trainee_id": people["trainee"].id, "user_id": people["supervisor"].id, "reference": "HS-NOPE",
+            "org_id": people["org_a"].id}
     refused = []
     for rule in _post_rules(app):
         url = rule.build({k: v for k, v in args.items() if k in rule.arguments})[1]

@@ -55,13 +55,35 @@ MATRIX = {
     "supervision.new_group_session": ("GET", [LOGIN, 403, 403, 200, 403, 403, 403]),
     "supervision.confirm_group":  ("POST", [LOGIN, 302, 403, 403, 403, 403, 403]),
     "supervision.decline_group":  ("GET",  [LOGIN, 200, 403, 403, 403, 403, 403]),
+    "auth.accept_invitation":      ("GET",  [410, 410, 410, 410, 410, 410, 410]),
+    "admin.organizations":         ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.new_organization":      ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.organization":          ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.edit_organization":     ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.change_seats":          ("POST", [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.deactivate_organization":  ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.reactivate_organization":  ("POST", [LOGIN, 403, 403, 403, 403, 302, 403]),
+    "admin.new_org_admin":         ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.people":                ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.new_person":            ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.person":                ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.change_role":           ("POST", [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.deactivate_person":     ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.reactivate_person":     ("POST", [LOGIN, 403, 403, 403, 403, 302, 403]),
+    "admin.resend_invitation":     ("POST", [LOGIN, 403, 403, 403, 403, 302, 403]),
+    "admin.courses":               ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.cohorts":               ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.cohort":                ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.audit":                 ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.audit_export":          ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
 }
 
 
 def _url_args(people) -> dict:
     return {"cohort_id": people["cohort"].id, "slug": people["course"].slug, "token": "not-a-real-token",
             "week": 1, "attempt_id": people["attempt"].id, "session_id": people["supervision"].id,
-            "trainee_id": people["trainee"].id, "user_id": people["supervisor"].id, "reference": "HS-NOPE"}
+            "trainee_id": people["trainee"].id, "user_id": people["supervisor"].id, "reference": "HS-NOPE",
+            "org_id": people["org_a"].id}
 
 
 def test_every_route_is_in_the_table(app):
