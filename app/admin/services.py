@@ -14,11 +14,11 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
-from app.auth.services import find_user_by_email, normalize_email, send_invitation
+from app.auth.services import find_user_by_email, issue_token, normalize_email, send_invitation
 from app.errors import DomainError
 from app.extensions import db
 from app.main.services import seats_in_use
-from app.models import Cohort, CohortInstructor, Organization, Role, SeatChange, User
+from app.models import Cohort, CohortInstructor, Organization, Role, SeatChange, TokenPurpose, User
 
 
 class AlreadyExists(DomainError):
@@ -46,6 +46,8 @@ class Invitation:
     link_for: Callable[[str], str]
     hours: int
     backend: str
+    #: False: only issue the link (the CLI prints it) and send no email
+    mail: bool = True
 
 
 # Snapshots for the audit log -----------------------------------------------------
@@ -187,10 +189,14 @@ def create_person(*, name: str, email: str, role: Role, organization: Organizati
 
 
 def _invite(user: User, invitation: Invitation, *, actor: User | None, ip: str | None) -> str:
-    link = send_invitation(user, link_for=invitation.link_for, hours=invitation.hours, backend=invitation.backend,
-                           invited_by=actor.name if actor else "The program team")
+    if invitation.mail:
+        link = send_invitation(user, link_for=invitation.link_for, hours=invitation.hours,
+                               backend=invitation.backend, invited_by=actor.name if actor else "The program team")
+    else:
+        link = invitation.link_for(issue_token(user, TokenPurpose.INVITATION, hours=invitation.hours))
     audit.record("user.invitation_sent", user, actor=actor, ip=ip,
-                 after={"email": user.email, "valid_hours": invitation.hours})
+                 after={"email": user.email, "valid_hours": invitation.hours,
+                        "delivery": "email" if invitation.mail else "link shown"})
     return link
 
 

@@ -1,4 +1,4 @@
-"""`flask` command groups: course, demo, mail, users."""
+"""`flask` command groups: course, demo, mail, supervision, users, orgs."""
 
 from flask import Flask
 
@@ -8,6 +8,7 @@ def register(app: Flask) -> None:
     from app.cli.demo import demo_cli
     from app.cli.mail import mail_cli
     from app.cli.supervision import supervision_cli
+    from app.cli.users import orgs_cli, users_cli
 
-    for group in (course_cli, demo_cli, mail_cli, supervision_cli):
+    for group in (course_cli, demo_cli, mail_cli, supervision_cli, users_cli, orgs_cli):
         app.cli.add_command(group)
