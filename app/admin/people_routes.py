@@ -8,8 +8,7 @@ from flask_login import current_user
 from app import policy
 from app.admin import queries, services
 from app.admin.forms import ConfirmForm, PeopleSearchForm, RoleForm, StaffForm
-from app.admin.routes import bp, invitation
-from app.errors import DomainError
+from app.admin.routes import bp, committed, invitation
 from app.extensions import db
 from app.forms import ActionForm
 from app.guards import guard
@@ -42,16 +41,12 @@ def people():
 def new_person():
     form = StaffForm(organizations=queries.organization_choices())
     if form.validate_on_submit():
-        try:
-            user, _ = services.create_person(
-                name=form.name.data, email=form.email.data, role=Role(form.role.data),
-                organization=_org(form.organization_id.data), actor=current_user, invitation=invitation(),
-                ip=request.remote_addr)
-        except DomainError as exc:
-            db.session.rollback()
-            form.email.errors.append(str(exc))
-        else:
-            db.session.commit()
+        ok, created = committed(lambda: services.create_person(
+            name=form.name.data, email=form.email.data, role=Role(form.role.data),
+            organization=_org(form.organization_id.data), actor=current_user, invitation=invitation(),
+            ip=request.remote_addr), field=form.email)
+        if ok:
+            user = created[0]
             flash(f"{user.name} ({user.role.label}) is created. An invitation was sent to {user.email}.", "success")
             return redirect(url_for("admin.person", user_id=user.id))
     return render_template("admin/person_form.html", form=form)
@@ -76,14 +71,10 @@ def change_role(user_id: int):
     user = load_user(user_id)
     form = RoleForm(organizations=queries.organization_choices())
     if form.validate_on_submit():
-        try:
-            services.change_role(user, role=Role(form.role.data), organization=_org(form.organization_id.data),
-                                 actor=current_user, ip=request.remote_addr)
-        except DomainError as exc:
-            db.session.rollback()
-            form.role.errors.append(str(exc))
-        else:
-            db.session.commit()
+        ok, _ = committed(lambda: services.change_role(
+            user, role=Role(form.role.data), organization=_org(form.organization_id.data), actor=current_user,
+            ip=request.remote_addr), field=form.role)
+        if ok:
             flash(f"{user.name} is now {user.role.label}.", "success")
             return redirect(url_for("admin.person", user_id=user.id))
     return _person_page(user, form)
@@ -95,13 +86,7 @@ def deactivate_person(user_id: int):
     user = load_user(user_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            services.set_user_active(user, False, actor=current_user, ip=request.remote_addr)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        if committed(lambda: services.set_user_active(user, False, actor=current_user, ip=request.remote_addr))[0]:
             flash(f"{user.name} is deactivated and signed out everywhere.", "success")
         return redirect(url_for("admin.person", user_id=user.id))
     return render_template("admin/confirm_deactivate.html", form=form, name=user.name,
@@ -115,15 +100,9 @@ def deactivate_person(user_id: int):
 @guard(policy.can_administer)
 def reactivate_person(user_id: int):
     user = load_user(user_id)
-    if ActionForm().validate_on_submit():
-        try:
-            services.set_user_active(user, True, actor=current_user, ip=request.remote_addr)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(f"{user.name} is active again and can sign in.", "success")
+    if ActionForm().validate_on_submit() and committed(
+            lambda: services.set_user_active(user, True, actor=current_user, ip=request.remote_addr))[0]:
+        flash(f"{user.name} is active again and can sign in.", "success")
     return redirect(url_for("admin.person", user_id=user.id))
 
 
@@ -131,13 +110,8 @@ def reactivate_person(user_id: int):
 @guard(policy.can_administer)
 def resend_invitation(user_id: int):
     user = load_user(user_id)
-    if ActionForm().validate_on_submit():
-        try:
-            services.resend_invitation(user, actor=current_user, invitation=invitation(), ip=request.remote_addr)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(f"A new invitation was sent to {user.email}. Earlier invitation links no longer work.", "success")
+    if ActionForm().validate_on_submit() and committed(
+            lambda: services.resend_invitation(user, actor=current_user, invitation=invitation(),
+                                               ip=request.remote_addr))[0]:
+        flash(f"A new invitation was sent to {user.email}. Earlier invitation links no longer work.", "success")
     return redirect(url_for("admin.person", user_id=user.id))

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms import Field
 
 from app import policy
 from app.admin import queries, services
@@ -24,6 +28,8 @@ from app.main.services import seat_history, seats_in_use
 from app.models import Cohort, Organization, Role
 from app.pacing import cohort_today, week_number
 
+T = TypeVar("T")
+
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
 
@@ -35,6 +41,21 @@ def invitation() -> services.Invitation:
 
 def load_org(org_id: int) -> Organization:
     return db.session.get(Organization, org_id) or abort(404)
+
+
+def committed(action: Callable[[], T], *, field: Field | None = None) -> tuple[bool, T | None]:
+    """Call one service and commit. A refusal rolls back and is shown on `field`, or flashed."""
+    try:
+        result = action()
+    except DomainError as exc:
+        db.session.rollback()
+        if field is not None:
+            field.errors.append(str(exc))
+        else:
+            flash(str(exc), "error")
+        return False, None
+    db.session.commit()
+    return True, result
 
 
 # Organizations ------------------------------------------------------------------------------
@@ -50,14 +71,9 @@ def organizations():
 def new_organization():
     form = OrganizationForm()
     if form.validate_on_submit():
-        try:
-            org = services.create_organization(name=form.name.data, seats=form.seats.data, actor=current_user,
-                                               ip=request.remote_addr)
-        except DomainError as exc:
-            db.session.rollback()
-            form.name.errors.append(str(exc))
-        else:
-            db.session.commit()
+        ok, org = committed(lambda: services.create_organization(
+            name=form.name.data, seats=form.seats.data, actor=current_user, ip=request.remote_addr), field=form.name)
+        if ok:
             flash(f"{org.name} is created with {org.seat_limit} seats. Now name its organization admin.", "success")
             return redirect(url_for("admin.organization", org_id=org.id))
     return render_template("admin/organization_form.html", form=form, org=None)
@@ -81,13 +97,9 @@ def edit_organization(org_id: int):
     org = load_org(org_id)
     form = EditOrganizationForm(obj=org) if request.method == "GET" else EditOrganizationForm()
     if form.validate_on_submit():
-        try:
-            services.update_organization(org, name=form.name.data, actor=current_user, ip=request.remote_addr)
-        except DomainError as exc:
-            db.session.rollback()
-            form.name.errors.append(str(exc))
-        else:
-            db.session.commit()
+        ok, _ = committed(lambda: services.update_organization(org, name=form.name.data, actor=current_user,
+                                                               ip=request.remote_addr), field=form.name)
+        if ok:
             flash("Organization saved.", "success")
             return redirect(url_for("admin.organization", org_id=org.id))
     return render_template("admin/organization_form.html", form=form, org=org)
@@ -99,14 +111,10 @@ def change_seats(org_id: int):
     org = load_org(org_id)
     form = SeatsForm()
     if form.validate_on_submit():
-        try:
-            change = services.change_seats(org, form.delta, reason=form.reason.data, actor=current_user,
-                                           ip=request.remote_addr)
-        except DomainError as exc:
-            db.session.rollback()
-            form.seats.errors.append(str(exc))
-        else:
-            db.session.commit()
+        ok, change = committed(lambda: services.change_seats(org, form.delta, reason=form.reason.data,
+                                                             actor=current_user, ip=request.remote_addr),
+                               field=form.seats)
+        if ok:
             verb = "granted" if change.delta > 0 else "removed"
             flash(f"{abs(change.delta)} seats {verb}. {org.name} now has {org.seat_limit} seats.", "success")
             return redirect(url_for("admin.organization", org_id=org.id))
@@ -119,13 +127,8 @@ def deactivate_organization(org_id: int):
     org = load_org(org_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            services.set_organization_active(org, False, actor=current_user, ip=request.remote_addr)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        if committed(lambda: services.set_organization_active(org, False, actor=current_user,
+                                                              ip=request.remote_addr))[0]:
             flash(f"{org.name} is deactivated. Its members are signed out and cannot sign in.", "success")
         return redirect(url_for("admin.organization", org_id=org.id))
     return render_template("admin/confirm_deactivate.html", form=form, name=org.name,
@@ -140,15 +143,9 @@ def deactivate_organization(org_id: int):
 @guard(policy.can_administer)
 def reactivate_organization(org_id: int):
     org = load_org(org_id)
-    if ActionForm().validate_on_submit():
-        try:
-            services.set_organization_active(org, True, actor=current_user, ip=request.remote_addr)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(f"{org.name} is active again; its members can sign in.", "success")
+    if ActionForm().validate_on_submit() and committed(
+            lambda: services.set_organization_active(org, True, actor=current_user, ip=request.remote_addr))[0]:
+        flash(f"{org.name} is active again; its members can sign in.", "success")
     return redirect(url_for("admin.organization", org_id=org.id))
 
 
@@ -158,15 +155,11 @@ def new_org_admin(org_id: int):
     org = load_org(org_id)
     form = PersonForm()
     if form.validate_on_submit():
-        try:
-            user, _ = services.create_person(name=form.name.data, email=form.email.data, role=Role.ORG_ADMIN,
-                                             organization=org, actor=current_user, invitation=invitation(),
-                                             ip=request.remote_addr)
-        except DomainError as exc:
-            db.session.rollback()
-            form.email.errors.append(str(exc))
-        else:
-            db.session.commit()
+        ok, created = committed(lambda: services.create_person(
+            name=form.name.data, email=form.email.data, role=Role.ORG_ADMIN, organization=org, actor=current_user,
+            invitation=invitation(), ip=request.remote_addr), field=form.email)
+        if ok:
+            user = created[0]
             flash(f"{user.name} is an organization admin of {org.name}. An invitation was sent to {user.email}.",
                   "success")
             return redirect(url_for("admin.organization", org_id=org.id))
@@ -203,14 +196,10 @@ def cohort(cohort_id: int):
         form.instructors.data = [s.user_id for s in cohort.staff]
         form.lead_id.data = next((s.user_id for s in cohort.staff if s.is_lead), 0)
     elif form.validate_on_submit():
-        try:
-            services.set_cohort_staff(cohort, instructor_ids=form.instructors.data or [],
-                                      lead_id=form.lead_id.data or None, actor=current_user, ip=request.remote_addr)
-        except DomainError as exc:
-            db.session.rollback()
-            form.lead_id.errors.append(str(exc))
-        else:
-            db.session.commit()
+        ok, _ = committed(lambda: services.set_cohort_staff(
+            cohort, instructor_ids=form.instructors.data or [], lead_id=form.lead_id.data or None,
+            actor=current_user, ip=request.remote_addr), field=form.lead_id)
+        if ok:
             flash("Instructors saved.", "success")
             return redirect(url_for("admin.cohort", cohort_id=cohort.id))
     return render_template("admin/cohort.html", cohort=cohort, form=form, week=week_of(cohort),
