@@ -83,23 +83,36 @@ def forgot_password():
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @guard(policy.public)
 def reset_password(token: str):
+    return _set_password_page(token, TokenPurpose.PASSWORD_RESET, services.reset_password,
+                              done="Your password is changed. Sign in with the new one.")
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@guard(policy.public)
+def accept_invitation(token: str):
+    return _set_password_page(token, TokenPurpose.INVITATION, services.accept_invitation,
+                              done="Your password is set. Sign in to start.", invitation=True)
+
+
+def _set_password_page(token: str, purpose: TokenPurpose, set_password, *, done: str, invitation: bool = False):
+    """The page behind a single-use link: check the link, then let its owner choose a password."""
     try:
-        services.check_token(token, TokenPurpose.PASSWORD_RESET)
+        user = services.check_token(token, purpose).user
     except services.InvalidToken as exc:
         return render_template("auth/link_invalid.html", message=str(exc)), 410
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            services.reset_password(token, form.new_password.data)
+            set_password(token, form.new_password.data)
         except DomainError as exc:
             db.session.rollback()
             form.new_password.errors.append(str(exc))
         else:
             db.session.commit()
             logout_user()
-            flash("Your password is changed. Sign in with the new one.", "success")
+            flash(done, "success")
             return redirect(url_for("auth.login"))
-    return render_template("auth/reset_password.html", form=form)
+    return render_template("auth/reset_password.html", form=form, invited=user if invitation else None)
 
 
 @bp.route("/account", methods=["GET", "POST"])

@@ -46,6 +46,8 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not user.check_password(password or "") or not user.is_active:
         return None
+    if user.organization is not None and not user.organization.is_active:
+        return None  # the whole organization is deactivated
     return user
 
 
@@ -113,8 +115,18 @@ def request_password_reset(email: str, *, link_for: Callable[[str], str], hours:
 
 
 def reset_password(raw: str, new_password: str, *, now: datetime | None = None) -> User:
+    return _set_password_by_link(raw, TokenPurpose.PASSWORD_RESET, new_password, now=now)
+
+
+def accept_invitation(raw: str, new_password: str, *, now: datetime | None = None) -> User:
+    """An invited person chooses their first password through the single-use link."""
+    return _set_password_by_link(raw, TokenPurpose.INVITATION, new_password, now=now)
+
+
+def _set_password_by_link(raw: str, purpose: TokenPurpose, new_password: str, *,
+                          now: datetime | None = None) -> User:
     now = now or utcnow()
-    token = check_token(raw, TokenPurpose.PASSWORD_RESET, now=now)
+    token = check_token(raw, purpose, now=now)
     user = token.user
     problem = password_problem(new_password, email=user.email)
     if problem:
@@ -124,6 +136,22 @@ def reset_password(raw: str, new_password: str, *, now: datetime | None = None) 
     token.used_at = now
     db.session.flush()
     return user
+
+
+def send_invitation(user: User, *, link_for: Callable[[str], str], hours: int, backend: str,
+                    invited_by: str = "The program team") -> str:
+    """Mail a single-use set-password link (earlier invitation links stop working); returns the link."""
+    link = link_for(issue_token(user, TokenPurpose.INVITATION, hours=hours))
+    queue_mail(
+        to=user.email,
+        subject="You are invited to Therapeutic Mentoring",
+        body=(f"Hello {user.first_name},\n\n{invited_by} has created a Therapeutic Mentoring account "
+              f"for you ({user.role.label}). Open this link to choose your password:\n\n{link}\n\n"
+              f"The link works once and expires in {hours} hours. If it has expired, ask for a new "
+              "invitation or use \"Forgot your password?\" on the sign-in page."),
+        backend=backend,
+    )
+    return link
 
 
 def change_password(user: User, *, current: str, new: str) -> None:

@@ -1,4 +1,4 @@
-"""`flask` command groups: certificates, course, demo, discuss, mail, roleplay, supervision."""
+"""`flask` command groups: certificates, course, demo, discuss, mail, orgs, roleplay, supervision, users."""
 
 from flask import Flask
 
@@ -11,6 +11,8 @@ def register(app: Flask) -> None:
     from app.cli.mail import mail_cli
     from app.cli.roleplay import roleplay_cli
     from app.cli.supervision import supervision_cli
+    from app.cli.users import orgs_cli, users_cli
 
-    for group in (course_cli, demo_cli, mail_cli, supervision_cli, certificates_cli, roleplay_cli, discuss_cli):
+    for group in (course_cli, demo_cli, mail_cli, supervision_cli, certificates_cli, roleplay_cli, discuss_cli,
+                  users_cli, orgs_cli):
         app.cli.add_command(group)

@@ -52,6 +52,7 @@ def dashboard():
         ctx["counts"] = services.trainee_counts([c.id for c in cohorts])
         if role is Role.ORG_ADMIN and current_user.organization:
             ctx["seats_used"] = services.seats_in_use(current_user.organization_id)
+            ctx["seat_history"] = services.seat_history(current_user.organization_id, limit=10)
     elif role is Role.ADMIN:
         ctx["stats"] = services.platform_counts()
     return render_template(f"main/dashboard_{role.value}.html", **ctx)

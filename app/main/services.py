@@ -14,6 +14,7 @@ from app.models import (
     EnrollmentStatus,
     Organization,
     Role,
+    SeatChange,
     User,
 )
 from app.models.orgs import CURRENT_STATUSES
@@ -49,6 +50,14 @@ def seats_in_use(org_id: int) -> int:
         .where(Cohort.organization_id == org_id,
                Enrollment.status.in_((*CURRENT, EnrollmentStatus.COMPLETED)))
     ) or 0
+
+
+def seat_history(org_id: int, *, limit: int | None = None) -> list[SeatChange]:
+    """Seat grants and removals, newest first (the organization admin sees it too)."""
+    stmt = (sa.select(SeatChange).where(SeatChange.organization_id == org_id)
+            .options(selectinload(SeatChange.actor))
+            .order_by(SeatChange.created_at.desc(), SeatChange.id.desc()))
+    return list(db.session.scalars(stmt.limit(limit) if limit else stmt))
 
 
 def platform_counts() -> dict[str, int]:

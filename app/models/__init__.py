@@ -45,6 +45,7 @@ from app.models.roleplay import (
     RubricGrade,
     SubmissionStatus,
 )
+from app.models.seats import SeatChange
 from app.models.supervision import (
     CredentialType,
     DeliveryMode,
@@ -102,6 +103,7 @@ __all__ = [
     "Rubric",
     "RubricCriterion",
     "Scenario",
+    "SeatChange",
     "SessionStatus",
     "SupervisionSession",
     "SupervisionType",

@@ -63,7 +63,12 @@ class Cohort(db.Model):
 
 class CohortInstructor(db.Model):
     __tablename__ = "cohort_instructors"
-    __table_args__ = (sa.UniqueConstraint("cohort_id", "user_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("cohort_id", "user_id"),
+        # at most one lead instructor per cohort
+        sa.Index("uq_cohort_instructors_one_lead", "cohort_id", unique=True,
+                 sqlite_where=sa.text("is_lead"), postgresql_where=sa.text("is_lead")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id"), index=True)

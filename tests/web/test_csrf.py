@@ -24,7 +24,8 @@ def test_post_without_token_is_refused(app, people, login_as, who, db):
             "cert_uuid": people["certificate"].uuid, "purpose": "revocation",
             "assignment_id": people["assignment"].id,
             "submission_id": people["submission"].id, "exemplar_id": people["exemplar"].id,
-            "thread_id": people["thread"].id, "post_id": people["post"].id}
+            "thread_id": people["thread"].id, "post_id": people["post"].id,
+            "org_id": people["org_a"].id}
     refused = []
     for rule in _post_rules(app):
         url = rule.build({k: v for k, v in args.items() if k in rule.arguments})[1]

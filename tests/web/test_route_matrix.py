@@ -96,6 +96,27 @@ MATRIX = {
     "discuss.notifications": ("GET", [LOGIN, 200, 200, 200, 200, 200, 200]),
     "discuss.read_notifications": ("POST", [LOGIN, 302, 302, 302, 302, 302, 302]),
     "discuss.preferences":  ("GET",  [LOGIN, 200, 200, 200, 200, 200, 200]),
+    "auth.accept_invitation":      ("GET",  [410, 410, 410, 410, 410, 410, 410]),
+    "admin.organizations":         ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.new_organization":      ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.organization":          ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.edit_organization":     ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.change_seats":          ("POST", [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.deactivate_organization":  ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.reactivate_organization":  ("POST", [LOGIN, 403, 403, 403, 403, 302, 403]),
+    "admin.new_org_admin":         ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.people":                ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.new_person":            ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.person":                ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.change_role":           ("POST", [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.deactivate_person":     ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.reactivate_person":     ("POST", [LOGIN, 403, 403, 403, 403, 302, 403]),
+    "admin.resend_invitation":     ("POST", [LOGIN, 403, 403, 403, 403, 302, 403]),
+    "admin.courses":               ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.cohorts":               ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.cohort":                ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.audit":                 ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.audit_export":          ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
 }
 
 
@@ -118,7 +139,8 @@ def _base_args(people) -> dict:
             "cert_uuid": people["certificate"].uuid, "purpose": "revocation",
             "assignment_id": people["assignment"].id,
             "submission_id": people["submission"].id, "exemplar_id": people["exemplar"].id,
-            "thread_id": people["thread"].id, "post_id": people["post"].id}
+            "thread_id": people["thread"].id, "post_id": people["post"].id,
+            "org_id": people["org_a"].id}
 
 
 def test_every_route_is_in_the_table(app):
