@@ -65,3 +65,20 @@ def serious_violations(page) -> list[str]:
         for v in results.response["violations"]
         if v.get("impact") in ("serious", "critical")
     ]
+
+
+def sign_in(page, base: str, user, password: str | None = None) -> None:
+    """Sign in through the real form (any earlier session is dropped first)."""
+    from tests import factories
+
+    page.context.clear_cookies()
+    page.goto(f"{base}/login")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(password or factories.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/dashboard")
+
+
+def sign_out(page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/login")

@@ -9,8 +9,7 @@ import sqlalchemy as sa
 
 from app.models import OutboxMessage, Role
 from tests import factories
-from tests.browser.conftest import serious_violations
-from tests.browser.test_week_flow import sign_in
+from tests.browser.conftest import serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -5,21 +5,14 @@ from __future__ import annotations
 import copy
 
 import pytest
+from playwright.sync_api import expect
 
 from app.models import Role
 from tests import factories
-from tests.browser.conftest import serious_violations
+from tests.browser.conftest import serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
-
-def sign_in(page, base, user):
-    page.context.clear_cookies()
-    page.goto(f"{base}/login")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/dashboard")
 
 
 def test_certificate_issued_verified_and_revoked(live_server, page, nearly_complete, app, db):
@@ -35,13 +28,14 @@ def test_certificate_issued_verified_and_revoked(live_server, page, nearly_compl
     try:
         sign_in(page, live_server, nc["trainee"])
         page.get_by_role("link", name="Certificate", exact=True).click()
-        assert "Sign the code of conduct" in page.content()
+        expect(page.locator("body")).to_contain_text("Sign the code of conduct")
         assert serious_violations(page) == []
         page.get_by_label("I have read the code of conduct", exact=False).check()
         page.get_by_role("button", name="Sign the code of conduct").click()
-        assert "Certificate issued." in page.content()
+        expect(page.locator("body")).to_contain_text("Certificate issued.")
         page.get_by_role("link", name="View your certificate").click()
-        assert "Awarded to" in page.content() and nc["trainee"].name in page.content()
+        expect(page.locator("body")).to_contain_text("Awarded to")
+        expect(page.locator("body")).to_contain_text(nc["trainee"].name)
         assert serious_violations(page) == []
         with page.expect_download() as download:
             page.get_by_role("link", name="Download PDF").click()
@@ -51,7 +45,7 @@ def test_certificate_issued_verified_and_revoked(live_server, page, nearly_compl
 
         page.context.clear_cookies()
         page.goto(verify_url)
-        assert "This certificate is valid" in page.content()
+        expect(page.locator("body")).to_contain_text("This certificate is valid")
         assert serious_violations(page) == []
 
         sign_in(page, live_server, admin)
@@ -62,11 +56,11 @@ def test_certificate_issued_verified_and_revoked(live_server, page, nearly_compl
         page.get_by_label("Reason", exact=False).fill("Issued in error.")
         page.get_by_label("I understand", exact=False).check()
         page.get_by_role("button", name="Apply").click()
-        assert "is now revoked" in page.content()
+        expect(page.locator("body")).to_contain_text("is now revoked")
 
         page.context.clear_cookies()
         page.goto(verify_url)
-        assert "This certificate was revoked" in page.content()
+        expect(page.locator("body")).to_contain_text("This certificate was revoked")
         assert serious_violations(page) == []
     finally:
         app.config["PUBLIC_BASE_URL"] = "http://localhost"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.conftest import serious_violations
@@ -34,7 +35,7 @@ def test_each_role_signs_in_and_reaches_its_dashboard(live_server, page, people,
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server}/dashboard")
     assert HEADINGS[role] in page.locator("h1").inner_text()
-    assert page.get_by_role("button", name="Sign out").is_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     assert serious_violations(page) == []
 
 
@@ -43,7 +44,7 @@ def test_wrong_password_shows_one_generic_message(live_server, page, people):
     page.get_by_label("Email").fill(people["trainee"].email)
     page.get_by_label("Password").fill("definitely wrong")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("That email and password do not match an active account.").is_visible()
+    expect(page.get_by_text("That email and password do not match an active account.")).to_be_visible()
     assert serious_violations(page) == []
 
 

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser.conftest import serious_violations
-from tests.browser.test_week_flow import sign_in
+from tests.browser.conftest import serious_violations, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
-
-def sign_out(page):
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url("**/login")
 
 
 def test_a_short_discussion_with_a_report_and_a_hidden_post(live_server, page, running_cohort):
@@ -43,7 +39,7 @@ def test_a_short_discussion_with_a_report_and_a_hidden_post(live_server, page, r
     page.get_by_text("Reply to Tara Trainee").click()
     page.get_by_label("Your reply").fill("Same here. @Ines Instructor, is that a good first-session goal?")
     page.get_by_role("button", name="Post reply").click()
-    assert page.locator(".replies").get_by_text("Same here.").is_visible()
+    expect(page.locator(".replies").get_by_text("Same here.")).to_be_visible()
     page.get_by_label("Your post").fill("My client Jordan at Lincoln High told me everything about home.")
     page.get_by_role("button", name="Post", exact=True).click()
     assert serious_violations(page) == []

@@ -4,9 +4,9 @@ sees the released grade; every page on the way has no serious or critical axe vi
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser.conftest import serious_violations
-from tests.browser.test_week_flow import sign_in
+from tests.browser.conftest import serious_violations, sign_in, sign_out
 from tests.conftest import set_role_play_rules
 
 pytestmark = pytest.mark.browser
@@ -15,9 +15,6 @@ LEVELS = {"engagement-rapport": 4, "questions-reflections": 4, "empathy-validati
           "collaboration-autonomy-goals": 4, "role-boundaries-ethics": 3, "safety-escalation": 3,
           "cultural-humility": 4}
 
-
-def sign_out(page):
-    page.get_by_role("button", name="Sign out").click()
 
 
 def fill_rubric(page, comment: str):
@@ -32,12 +29,14 @@ def grade_from_queue(page, base, grader, comment: str, *, must_see: str = "", mu
     page.get_by_role("link", name="Grading queue").click()
     assert serious_violations(page) == []
     page.get_by_role("link", name="Grade", exact=False).first.click()
+    page.wait_for_load_state()
     content = page.content()
     assert must_see in content
     assert not must_not_see or must_not_see not in content
     assert serious_violations(page) == []
     fill_rubric(page, comment)
     page.get_by_role("button", name="Save grade").click()
+    page.wait_for_load_state()
     after = page.content()
     sign_out(page)
     return after
@@ -51,14 +50,14 @@ def test_submit_grade_second_mark_and_release(live_server, page, roleplay_cohort
     sign_in(page, live_server, rc["trainee"])
     page.goto(f"{live_server}/cohorts/{cid}/weeks/6")
     page.get_by_role("link", name="Role-play:", exact=False).click()
-    assert "Mentee brief" in page.content()
+    expect(page.locator("body")).to_contain_text("Mentee brief")
     assert serious_violations(page) == []
     page.get_by_role("link", name="Submit your role-play").click()
     assert serious_violations(page) == []
     page.get_by_label("Transcript").fill("**Mentor:** I'm going to sit here for a bit. You're not in trouble.")
     page.get_by_label("Self-reflection (private)").fill("I wanted to fix it too fast.")
     page.get_by_role("button", name="Submit attempt").click()
-    assert "Attempt 1 submitted" in page.content()
+    expect(page.locator("body")).to_contain_text("Attempt 1 submitted")
     assert serious_violations(page) == []
     sign_out(page)
 

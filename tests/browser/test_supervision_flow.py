@@ -5,20 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import serious_violations
+from tests.browser.conftest import serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
-
-def sign_in(page, base, user):
-    page.context.clear_cookies()
-    page.goto(f"{base}/login")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/dashboard")
 
 
 def test_session_returned_fixed_and_approved_shows_in_the_ledger(live_server, page, supervised):
@@ -34,7 +27,7 @@ def test_session_returned_fixed_and_approved_shows_in_the_ledger(live_server, pa
     page.get_by_label("I attest", exact=False).check()
     page.get_by_role("button", name="Submit to supervisor").click()
     page.wait_for_url(f"{live_server}/supervision/")
-    assert "Waiting for supervisor" in page.content()
+    expect(page.locator("body")).to_contain_text("Waiting for supervisor")
     assert serious_violations(page) == []
 
     sign_in(page, live_server, s["supervisor"])
@@ -46,7 +39,7 @@ def test_session_returned_fixed_and_approved_shows_in_the_ledger(live_server, pa
 
     sign_in(page, live_server, s["trainee"])
     page.goto(f"{live_server}/supervision/")
-    assert "It was 45 minutes" in page.content()
+    expect(page.locator("body")).to_contain_text("It was 45 minutes")
     page.get_by_role("link", name="Fix and resubmit").click()
     page.get_by_label("Length in minutes").fill("45")
     page.get_by_label("I attest", exact=False).check()
@@ -60,12 +53,12 @@ def test_session_returned_fixed_and_approved_shows_in_the_ledger(live_server, pa
     page.get_by_label("Your password", exact=False).fill(factories.PASSWORD)
     page.get_by_role("button", name="Approve and sign").click()
     page.wait_for_url(f"{live_server}/supervision/queue")
-    assert "Session approved and signed." in page.content()
+    expect(page.locator("body")).to_contain_text("Session approved and signed.")
 
     sign_in(page, live_server, s["trainee"])
     page.goto(f"{live_server}/supervision/")
-    assert "0.8 of 12 hours" in page.content()  # 45 minutes
-    assert "Approved" in page.content()
+    expect(page.locator("body")).to_contain_text("0.8 of 12 hours")  # 45 minutes
+    expect(page.locator("body")).to_contain_text("Approved")
     assert serious_violations(page) == []
 
 

@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from app.models import Quiz
 from tests import factories
-from tests.browser.conftest import serious_violations
+from tests.browser.conftest import serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
-
-def sign_in(page, base, user):
-    page.goto(f"{base}/login")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/dashboard")
 
 
 def test_trainee_reads_week_one_passes_the_quiz_and_sees_it_complete(live_server, page, running_cohort, db):
@@ -32,7 +26,7 @@ def test_trainee_reads_week_one_passes_the_quiz_and_sees_it_complete(live_server
 
     page.get_by_role("link", name="Week 1:", exact=False).first.click()
     assert "Week 1" in page.locator("h1").inner_text()
-    assert page.get_by_role("heading", name="You will be able to").is_visible()
+    expect(page.get_by_role("heading", name="You will be able to")).to_be_visible()
     assert serious_violations(page) == []
 
     page.get_by_role("link", name="Quiz:", exact=False).click()
