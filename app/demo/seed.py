@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.db import utcnow
 from app.errors import DomainError
 from app.extensions import db
 from app.learn.services import schedule_live_sessions
@@ -19,11 +20,13 @@ from app.models import (
     Cohort,
     CohortInstructor,
     Course,
+    CredentialType,
     Enrollment,
     LiveSession,
     Organization,
     Role,
     SupervisorAssignment,
+    SupervisorCredential,
     User,
 )
 from app.pacing import cohort_today
@@ -93,6 +96,11 @@ def seed_demo(course_slug: str = "therapeutic-mentoring") -> list[Login]:
             _get_or_create(Enrollment, {"cohort_id": cohort.id, "user_id": users[email].id})
             _get_or_create(SupervisorAssignment, {"trainee_id": users[email].id,
                                                   "supervisor_id": supervisor.id})
+    if db.session.scalar(sa.select(SupervisorCredential).where(SupervisorCredential.user_id == supervisor.id)) is None:
+        # a verified license, so the demo supervisor can sign sessions straight away
+        db.session.add(SupervisorCredential(
+            user_id=supervisor.id, credential_type=CredentialType.LICSW, license_number="DEMO-0000", state="MA",
+            expires_on=start + timedelta(days=730), verified_at=utcnow(), verified_by_id=users["admin@example.org"].id))
     schedule_live_sessions(cohort)
     first = db.session.scalar(sa.select(LiveSession).where(LiveSession.cohort_id == cohort.id, LiveSession.week == 1))
     if first is not None and not first.join_url:
