@@ -45,6 +45,7 @@ from app.models.roleplay import (
     RubricGrade,
     SubmissionStatus,
 )
+from app.models.rosters import RosterImport
 from app.models.seats import SeatChange
 from app.models.supervision import (
     CredentialType,
@@ -71,6 +72,7 @@ __all__ = [
     "Recording",
     "Resolution",
     "RolePlaySubmission",
+    "RosterImport",
     "RubricGrade",
     "SubmissionStatus",
     "Cohort",
