@@ -29,6 +29,7 @@ from app.models import (
     QuizAttempt,
     Role,
     RolePlaySubmission,
+    RosterImport,
     Rubric,
     RubricCriterion,
     Scenario,
@@ -215,6 +216,14 @@ def make_enrollment(cohort: Cohort, user: User, **kw) -> Enrollment:
     return _add(Enrollment(cohort_id=cohort.id, user_id=user.id, **kw))
 
 
+def make_roster_import(org: Organization, cohort: Cohort | None = None, *, rows: list[dict] | None = None,
+                       **kw) -> RosterImport:
+    rows = rows if rows is not None else [{"line": 2, "email": f"new{next(_seq)}@example.org", "first_name": "New",
+                                           "last_name": "Trainee", "supervisor_email": "", "cohort": ""}]
+    return _add(RosterImport(**{"organization_id": org.id, "default_cohort_id": cohort.id if cohort else None,
+                                "filename": "roster.csv", "rows": rows, **kw}))
+
+
 def make_assignment(trainee: User, supervisor: User) -> SupervisorAssignment:
     return _add(SupervisorAssignment(trainee_id=trainee.id, supervisor_id=supervisor.id))
 
@@ -264,7 +273,7 @@ def make_people() -> dict:
     cohort = make_cohort(course, org_a, instructors=(instructor,))
     session = make_live_session(cohort, 1)
     trainee = make_user(Role.TRAINEE, organization_id=org_a.id)
-    make_enrollment(cohort, trainee)
+    enrollment = make_enrollment(cohort, trainee)
     attempt = make_attempt(quiz, cohort, trainee, submitted=True)
     thread = make_thread(cohort, 1, prompt=prompt)
     post = make_post(thread, trainee)
@@ -299,6 +308,8 @@ def make_people() -> dict:
         "course": course,
         "org_a": org_a,
         "org_b": org_b,
+        "enrollment": enrollment,
+        "roster_import": make_roster_import(org_a, cohort),
     }
     db.session.commit()
     return people

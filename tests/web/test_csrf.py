@@ -25,7 +25,8 @@ def test_post_without_token_is_refused(app, people, login_as, who, db):
             "assignment_id": people["assignment"].id,
             "submission_id": people["submission"].id, "exemplar_id": people["exemplar"].id,
             "thread_id": people["thread"].id, "post_id": people["post"].id,
-            "org_id": people["org_a"].id}
+            "org_id": people["org_a"].id, "enrollment_id": people["enrollment"].id,
+            "import_id": people["roster_import"].id}
     refused = []
     for rule in _post_rules(app):
         url = rule.build({k: v for k, v in args.items() if k in rule.arguments})[1]
