@@ -240,7 +240,11 @@ def confirm(imp: RosterImport, org: Organization, *, actor: User, invitation: In
     """Enroll every valid row, all or nothing; rows with problems are left out and listed in the preview."""
     if imp.confirmed_at is not None:
         raise RosterRefused("This roster was already confirmed. Upload the file again to see what is left to do.")
-    db.session.refresh(org, with_for_update=True)  # concurrent confirmations for one organization queue up here
+    # Concurrent confirmations for one organization queue up here: a no-op update takes the row lock on
+    # PostgreSQL and the write lock on SQLite, so the seat count below sees the other one's enrollments.
+    db.session.execute(sa.update(Organization).where(Organization.id == org.id)
+                       .values(seat_limit=Organization.seat_limit).execution_options(synchronize_session=False))
+    db.session.refresh(org)
     preview = check(imp, org)
     if preview.count(ENROLL) == 0:
         raise RosterRefused("Nothing to enroll: every row is already enrolled or has a problem. Nothing changed.")
