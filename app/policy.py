@@ -238,3 +238,8 @@ def can_use_partner_portal(user: Any) -> bool:
 def can_manage_organization(user: Any, org: Any) -> bool:
     """An organization's portal, roster, cohorts and dashboards: its own admins and platform admins."""
     return has_role(user, Role.ADMIN) or (has_role(user, Role.ORG_ADMIN) and same_org(user, getattr(org, "id", None)))
+
+
+def api_key_holder(_user: Any) -> bool:
+    """API routes: no session; every request is authenticated by its organization's API key (app.api)."""
+    return True

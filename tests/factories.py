@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from app.db import utcnow
 from app.extensions import db
 from app.models import (
+    ApiKey,
     AuditEvent,
     AuthToken,
     CalibrationExemplar,
@@ -224,6 +225,16 @@ def make_roster_import(org: Organization, cohort: Cohort | None = None, *, rows:
                                 "filename": "roster.csv", "rows": rows, **kw}))
 
 
+def make_api_key(org: Organization, **kw) -> tuple[ApiKey, str]:
+    """A key and its raw value (what a partner system sends)."""
+    import hashlib
+
+    raw = f"tmk_test{next(_seq):032d}"
+    key = _add(ApiKey(**{"organization_id": org.id, "name": "HR system", "prefix": raw[:10],
+                         "key_hash": hashlib.sha256(raw.encode()).hexdigest(), **kw}))
+    return key, raw
+
+
 def make_assignment(trainee: User, supervisor: User) -> SupervisorAssignment:
     return _add(SupervisorAssignment(trainee_id=trainee.id, supervisor_id=supervisor.id))
 
@@ -310,6 +321,7 @@ def make_people() -> dict:
         "org_b": org_b,
         "enrollment": enrollment,
         "roster_import": make_roster_import(org_a, cohort),
+        "api_key": make_api_key(org_a)[0],
     }
     db.session.commit()
     return people

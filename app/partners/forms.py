@@ -68,3 +68,15 @@ class MoveForm(FlaskForm):
     def validate_cohort_id(self, field):
         if not field.data:
             raise ValidationError("Choose the cohort to move them to.")
+
+
+class ApiKeyForm(FlaskForm):
+    name = StringField("Key name", validators=[DataRequired(message="Name the key after the system that uses it."),
+                                              Length(max=80)],
+                       description="For example “HR system”. You see the key once, right after creating it.")
+    submit = SubmitField("Create API key")
+
+
+class RevokeKeyForm(FlaskForm):
+    confirm = BooleanField("Yes, revoke this key", validators=[DataRequired(message="Tick the box to confirm.")])
+    submit = SubmitField("Revoke key")

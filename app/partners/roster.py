@@ -235,16 +235,20 @@ class Outcome:
     skipped: int
 
 
+def _lock_seats(org: Organization) -> None:
+    """Concurrent enrollments for one organization queue up here: a no-op update takes the row lock on
+    PostgreSQL and the write lock on SQLite, so a seat count after it sees the other one's enrollments."""
+    db.session.execute(sa.update(Organization).where(Organization.id == org.id)
+                       .values(seat_limit=Organization.seat_limit).execution_options(synchronize_session=False))
+    db.session.refresh(org)
+
+
 def confirm(imp: RosterImport, org: Organization, *, actor: User, invitation: Invitation,
             ip: str | None = None) -> Outcome:
     """Enroll every valid row, all or nothing; rows with problems are left out and listed in the preview."""
     if imp.confirmed_at is not None:
         raise RosterRefused("This roster was already confirmed. Upload the file again to see what is left to do.")
-    # Concurrent confirmations for one organization queue up here: a no-op update takes the row lock on
-    # PostgreSQL and the write lock on SQLite, so the seat count below sees the other one's enrollments.
-    db.session.execute(sa.update(Organization).where(Organization.id == org.id)
-                       .values(seat_limit=Organization.seat_limit).execution_options(synchronize_session=False))
-    db.session.refresh(org)
+    _lock_seats(org)
     preview = check(imp, org)
     if preview.count(ENROLL) == 0:
         raise RosterRefused("Nothing to enroll: every row is already enrolled or has a problem. Nothing changed.")
@@ -252,10 +256,45 @@ def confirm(imp: RosterImport, org: Organization, *, actor: User, invitation: In
         raise RosterRefused(
             f"The roster needs {preview.count(ENROLL)} seats and your organization has {preview.free} free. "
             f"Remove {preview.seats_short} rows or ask the platform team for more seats. Nothing was enrolled.")
+    outcome = _enroll(preview, org, actor=actor, invitation=invitation, ip=ip, source={"roster_import_id": imp.id})
+    imp.confirmed_at = utcnow()
+    audit.record("roster.confirmed", imp, actor=actor, ip=ip, after={
+        "organization_id": org.id, "enrolled": outcome.enrolled, "invited": outcome.invited,
+        "skipped": outcome.skipped})
+    db.session.flush()
+    return outcome
+
+
+def enroll_one(org: Organization, cohort: Cohort, *, email: str, first_name: str, last_name: str,
+               invitation: Invitation, actor: User | None = None, source: dict | None = None
+               ) -> tuple[Enrollment, bool]:
+    """Enroll one person by email, idempotently (the API's enroll): returns the enrollment and whether it is new.
+    The same checks as a roster row; a problem raises RosterRefused with its message."""
+    if cohort.organization_id != org.id:
+        raise RosterRefused("Choose one of your organization's cohorts.")
+    row = {"line": 1, "email": email or "", "first_name": (first_name or "").strip(),
+           "last_name": (last_name or "").strip(), "supervisor_email": "", "cohort": ""}
+    _lock_seats(org)
+    preview = check(RosterImport(organization_id=org.id, default_cohort_id=cohort.id, rows=[row]), org)
+    (checked,) = preview.rows
+    if checked.problems:
+        raise RosterRefused(" ".join(checked.problems))
+    if checked.action == ALREADY:
+        return checked.enrollment, False
+    if preview.seats_short:
+        raise RosterRefused(f"Your organization has no free seat ({preview.seat_limit} seats, all in use).")
+    _enroll(preview, org, actor=actor, invitation=invitation, ip=None, source=source or {})
+    db.session.flush()
+    enrollment = db.session.scalar(sa.select(Enrollment).join(User, User.id == Enrollment.user_id).where(
+        Enrollment.cohort_id == cohort.id, User.email == checked.email))
+    return enrollment, True
+
+
+def _enroll(preview: Preview, org: Organization, *, actor: User | None, invitation: Invitation, ip: str | None,
+            source: dict) -> Outcome:
+    users = [r.user.id for r in preview.rows if r.user]
     assigned = set(db.session.execute(sa.select(SupervisorAssignment.trainee_id, SupervisorAssignment.supervisor_id)
-                                      .where(SupervisorAssignment.trainee_id.in_(
-                                          [r.user.id for r in preview.rows if r.user]))).tuples()) \
-        if any(r.user for r in preview.rows) else set()
+                                      .where(SupervisorAssignment.trainee_id.in_(users))).tuples()) if users else set()
     enrolled = invited = 0
     for row in preview.rows:
         if row.action != ENROLL:
@@ -269,20 +308,15 @@ def confirm(imp: RosterImport, org: Organization, *, actor: User, invitation: In
             before = {"status": row.enrollment.status.value}
             row.enrollment.status = EnrollmentStatus.ACTIVE
             audit.record("enrollment.reopened", row.enrollment, actor=actor, ip=ip, before=before,
-                         after={"status": "active", "roster_import_id": imp.id})
+                         after={"status": "active", **source})
         else:
             enrollment = Enrollment(cohort_id=row.cohort.id, user_id=user.id, status=EnrollmentStatus.ACTIVE)
             db.session.add(enrollment)
             db.session.flush()
             audit.record("enrollment.created", enrollment, actor=actor, ip=ip, after={
-                "cohort_id": row.cohort.id, "user_id": user.id, "roster_import_id": imp.id})
+                "cohort_id": row.cohort.id, "user_id": user.id, **source})
         if row.supervisor is not None and (user.id, row.supervisor.id) not in assigned:
             assign_supervisor(user, row.supervisor, actor=actor)
             assigned.add((user.id, row.supervisor.id))
         enrolled += 1
-    imp.confirmed_at = utcnow()
-    outcome = Outcome(enrolled=enrolled, invited=invited, skipped=len(preview.rows) - enrolled)
-    audit.record("roster.confirmed", imp, actor=actor, ip=ip, after={
-        "organization_id": org.id, "enrolled": enrolled, "invited": invited, "skipped": outcome.skipped})
-    db.session.flush()
-    return outcome
+    return Outcome(enrolled=enrolled, invited=invited, skipped=len(preview.rows) - enrolled)

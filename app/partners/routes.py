@@ -10,13 +10,14 @@ from app import policy
 from app.admin import queries as admin_queries
 from app.admin.routes import committed, invitation
 from app.admin.services import resend_invitation as resend
+from app.api import keys
 from app.extensions import db
 from app.forms import ActionForm
 from app.guards import guard, not_found_unless
 from app.main.services import seat_history, seats_in_use
-from app.models import Cohort, Course, Enrollment, Organization, RosterImport, User
+from app.models import ApiKey, Cohort, Course, Enrollment, Organization, RosterImport, User
 from app.partners import dashboard, roster, services
-from app.partners.forms import CohortForm, MoveForm, RosterUploadForm, WithdrawForm
+from app.partners.forms import ApiKeyForm, CohortForm, MoveForm, RevokeKeyForm, RosterUploadForm, WithdrawForm
 from app.supervision.services import supervisors_with_credentials
 
 bp = Blueprint("partners", __name__, url_prefix="/partners", template_folder="templates")
@@ -202,3 +203,35 @@ def move(enrollment_id: int):
             flash(f"{enrollment.user.name} moved to {target.name}.", "success")
             return redirect(url_for("partners.cohort", cohort_id=from_id))
     return render_template("partners/move.html", form=form, enrollment=enrollment, others=others)
+
+
+# API keys ------------------------------------------------------------------------------------
+
+@bp.route("/organizations/<int:org_id>/api-keys", methods=["GET", "POST"])
+@guard(policy.can_use_partner_portal)
+def api_keys(org_id: int):
+    org = load_org(org_id)
+    form = ApiKeyForm()
+    raw = None
+    if form.validate_on_submit():
+        ok, created = committed(lambda: keys.create_key(org, name=form.name.data, actor=current_user,
+                                                        ip=request.remote_addr), field=form.name)
+        if ok:
+            raw = created[1]  # shown on this page only; never stored
+            form = ApiKeyForm(formdata=None)
+    return render_template("partners/api_keys.html", org=org, form=form, raw=raw, keys=keys.org_keys(org))
+
+
+@bp.route("/api-keys/<int:key_id>/revoke", methods=["GET", "POST"])
+@guard(policy.can_use_partner_portal)
+def revoke_api_key(key_id: int):
+    key = db.session.get(ApiKey, key_id)
+    not_found_unless(key is not None and policy.can_manage_organization(current_user, key.organization))
+    form = RevokeKeyForm()
+    if form.validate_on_submit():
+        ok, _ = committed(lambda: keys.revoke_key(key, actor=current_user, ip=request.remote_addr),
+                          field=form.confirm)
+        if ok:
+            flash(f"The key “{key.name}” is revoked. Requests with it are refused from now on.", "success")
+            return redirect(url_for("partners.api_keys", org_id=key.organization_id))
+    return render_template("partners/revoke_key.html", form=form, key=key)
