@@ -70,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
+    from app.catalog import bp as catalog_bp
     from app.certificates import bp as certificates_bp
     from app.cohorts import bp as cohorts_bp
     from app.courses import bp as courses_bp
@@ -81,7 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from app.supervision import bp as supervision_bp
 
     for bp in (main_bp, auth_bp, courses_bp, cohorts_bp, learn_bp, supervision_bp, certificates_bp, roleplay_bp,
-               discuss_bp, admin_bp, partners_bp, api_bp):
+               discuss_bp, admin_bp, partners_bp, api_bp, catalog_bp):
         app.register_blueprint(bp)
 
 

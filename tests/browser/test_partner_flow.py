@@ -78,3 +78,33 @@ def test_the_other_partner_pages_are_accessible(live_server, page, course, db):
     assert "Summer is created with its weekly live sessions" in page.locator(".flashes").inner_text()
     assert "Ines Teach (lead)" in page.locator(".facts").inner_text()
     assert serious_violations(page) == []
+
+
+def test_a_visitor_signs_up_for_an_open_cohort(live_server, page, db):
+    import re
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from app.models import OutboxMessage
+
+    course = factories.make_course(title="Therapeutic Mentoring")
+    factories.make_module(course, 1)
+    factories.make_cohort(course, None, name="Open Spring", start=date.today() + timedelta(days=20), open_seats=3)
+    db.session.commit()
+    page.goto(f"{live_server}/login")
+    page.get_by_role("link", name="See the open cohorts and sign up").click()
+    assert "3 places left." in page.locator("main").inner_text()
+    assert serious_violations(page) == []
+    page.get_by_role("link", name="Sign up for Open Spring").click()
+    page.get_by_label("Full name").fill("Ana Diaz")
+    page.get_by_label("Email").fill("ana@example.org")
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Send me the confirmation link").click()
+    assert "Check your email" in page.locator("h1").inner_text()
+    body = db.session.scalar(sa.select(OutboxMessage.body).where(OutboxMessage.to_address == "ana@example.org"))
+    page.goto(live_server + re.search(r"/catalog/confirm/\S+", body).group(0))
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Confirm my place").click()
+    assert "You have a place in Open Spring" in page.locator("main").inner_text()
+    assert serious_violations(page) == []
