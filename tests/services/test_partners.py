@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 import sqlalchemy as sa
 
 from app.admin.services import Invitation
-from app.errors import DomainError
-from app.models import Enrollment, Role, RosterImport
+from app.extensions import db as _db
+from app.models import Enrollment, Organization, Role, RosterImport, User
 from app.partners import roster
 from tests import factories
+from tests.conftest import race
 
 
 def test_parse_accepts_spreadsheet_headers_a_bom_and_blank_lines():
@@ -41,40 +40,18 @@ def test_two_confirmations_at_once_never_exceed_the_seats(app, db):
     ids = [_import(org, cohort, "a", 3).id, _import(org, cohort, "b", 3).id]
     db.session.commit()
     org_id, admin_id = org.id, admin.id
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
     invitation = Invitation(link_for=lambda raw: f"http://localhost/invitation/{raw}", hours=72, backend="outbox")
 
     def confirm(import_id: int):
-        from app.extensions import db as _db
-        from app.models import Organization, User
+        def prepare():
+            imp, org = _db.session.get(RosterImport, import_id), _db.session.get(Organization, org_id)
+            actor = _db.session.get(User, admin_id)
+            return lambda: roster.confirm(imp, org, actor=actor, invitation=invitation)
+        return prepare
 
-        with app.app_context():
-            try:
-                imp = _db.session.get(RosterImport, import_id)
-                org = _db.session.get(Organization, org_id)
-                actor = _db.session.get(User, admin_id)
-                barrier.wait(timeout=10)
-                roster.confirm(imp, org, actor=actor, invitation=invitation)
-                _db.session.commit()
-                outcomes.append("enrolled")
-            except DomainError as exc:
-                _db.session.rollback()
-                outcomes.append(str(exc))
-            except sa.exc.OperationalError:  # SQLite may say "database is locked" to the loser
-                _db.session.rollback()
-                outcomes.append("locked")
-            finally:
-                _db.session.remove()
-
-    threads = [threading.Thread(target=confirm, args=(i,)) for i in ids]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert len(outcomes) == 2
-    assert outcomes.count("enrolled") == 1, outcomes
-    loser = next(o for o in outcomes if o != "enrolled")
+    outcomes = race(app, [confirm(i) for i in ids])
+    assert len(outcomes) == 2 and outcomes.count("ok") == 1, outcomes
+    loser = next(o for o in outcomes if o != "ok")
     assert loser == "locked" or "Nothing was enrolled" in loser
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Enrollment)) == 3
