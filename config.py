@@ -57,6 +57,8 @@ class Config:
     DISCUSSION_PAGE_SIZE = int(os.environ.get("DISCUSSION_PAGE_SIZE", "20"))
     PASSWORD_RESET_HOURS = int(os.environ.get("PASSWORD_RESET_HOURS", "2"))
     INVITATION_HOURS = int(os.environ.get("INVITATION_HOURS", "72"))
+    #: requests per API key to /api/v1 (Flask-Limiter syntax)
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True

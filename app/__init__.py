@@ -68,18 +68,21 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
+    from app.api import bp as api_bp
     from app.auth import bp as auth_bp
+    from app.catalog import bp as catalog_bp
     from app.certificates import bp as certificates_bp
     from app.cohorts import bp as cohorts_bp
     from app.courses import bp as courses_bp
     from app.discuss import bp as discuss_bp
     from app.learn import bp as learn_bp
     from app.main import bp as main_bp
+    from app.partners import bp as partners_bp
     from app.roleplay import bp as roleplay_bp
     from app.supervision import bp as supervision_bp
 
     for bp in (main_bp, auth_bp, courses_bp, cohorts_bp, learn_bp, supervision_bp, certificates_bp, roleplay_bp,
-               discuss_bp, admin_bp):
+               discuss_bp, admin_bp, partners_bp, api_bp, catalog_bp):
         app.register_blueprint(bp)
 
 

@@ -228,3 +228,18 @@ def can_moderate(user: Any, cohort: Any) -> bool:
 
 def is_author(user: Any, post: Any) -> bool:
     return _authed(user) and post.author_id == user.id
+# Partner organizations -----------------------------------------------------------
+
+def can_use_partner_portal(user: Any) -> bool:
+    """Route level: organization admins (their own organization) and platform admins (any)."""
+    return has_role(user, Role.ADMIN, Role.ORG_ADMIN)
+
+
+def can_manage_organization(user: Any, org: Any) -> bool:
+    """An organization's portal, roster, cohorts and dashboards: its own admins and platform admins."""
+    return has_role(user, Role.ADMIN) or (has_role(user, Role.ORG_ADMIN) and same_org(user, getattr(org, "id", None)))
+
+
+def api_key_holder(_user: Any) -> bool:
+    """API routes: no session; every request is authenticated by its organization's API key (app.api)."""
+    return True

@@ -307,3 +307,40 @@ def set_role_play_rules(db, course, **changes):
     rules["role_play"] = {**rules["role_play"], **changes}
     course.rules = rules
     db.session.commit()
+
+
+def race(app, actions) -> list[str]:
+    """Run each action at the same moment in its own thread and app context, as concurrent requests would.
+
+    Each outcome is "ok", the message of a DomainError, or "locked" (SQLite may tell a loser that the
+    database is locked); each thread commits on success and rolls back otherwise."""
+    import threading
+
+    from app.errors import DomainError
+
+    barrier = threading.Barrier(len(actions))
+    outcomes: list[str] = []
+
+    def run(action):
+        with app.app_context():
+            try:
+                prepared = action()
+                barrier.wait(timeout=10)
+                prepared()
+                _db.session.commit()
+                outcomes.append("ok")
+            except DomainError as exc:
+                _db.session.rollback()
+                outcomes.append(str(exc))
+            except sa.exc.OperationalError:
+                _db.session.rollback()
+                outcomes.append("locked")
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(a,)) for a in actions]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return outcomes

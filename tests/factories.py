@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from app.db import utcnow
 from app.extensions import db
 from app.models import (
+    ApiKey,
     AuditEvent,
     AuthToken,
     CalibrationExemplar,
@@ -29,6 +30,7 @@ from app.models import (
     QuizAttempt,
     Role,
     RolePlaySubmission,
+    RosterImport,
     Rubric,
     RubricCriterion,
     Scenario,
@@ -215,6 +217,24 @@ def make_enrollment(cohort: Cohort, user: User, **kw) -> Enrollment:
     return _add(Enrollment(cohort_id=cohort.id, user_id=user.id, **kw))
 
 
+def make_roster_import(org: Organization, cohort: Cohort | None = None, *, rows: list[dict] | None = None,
+                       **kw) -> RosterImport:
+    rows = rows if rows is not None else [{"line": 2, "email": f"new{next(_seq)}@example.org", "first_name": "New",
+                                           "last_name": "Trainee", "supervisor_email": "", "cohort": ""}]
+    return _add(RosterImport(**{"organization_id": org.id, "default_cohort_id": cohort.id if cohort else None,
+                                "filename": "roster.csv", "rows": rows, **kw}))
+
+
+def make_api_key(org: Organization, **kw) -> tuple[ApiKey, str]:
+    """A key and its raw value (what a partner system sends)."""
+    import hashlib
+
+    raw = f"tmk_test{next(_seq):032d}"
+    key = _add(ApiKey(**{"organization_id": org.id, "name": "HR system", "prefix": raw[:10],
+                         "key_hash": hashlib.sha256(raw.encode()).hexdigest(), **kw}))
+    return key, raw
+
+
 def make_assignment(trainee: User, supervisor: User) -> SupervisorAssignment:
     return _add(SupervisorAssignment(trainee_id=trainee.id, supervisor_id=supervisor.id))
 
@@ -264,7 +284,7 @@ def make_people() -> dict:
     cohort = make_cohort(course, org_a, instructors=(instructor,))
     session = make_live_session(cohort, 1)
     trainee = make_user(Role.TRAINEE, organization_id=org_a.id)
-    make_enrollment(cohort, trainee)
+    enrollment = make_enrollment(cohort, trainee)
     attempt = make_attempt(quiz, cohort, trainee, submitted=True)
     thread = make_thread(cohort, 1, prompt=prompt)
     post = make_post(thread, trainee)
@@ -299,6 +319,9 @@ def make_people() -> dict:
         "course": course,
         "org_a": org_a,
         "org_b": org_b,
+        "enrollment": enrollment,
+        "roster_import": make_roster_import(org_a, cohort),
+        "api_key": make_api_key(org_a)[0],
     }
     db.session.commit()
     return people

@@ -10,18 +10,12 @@ from contextlib import AbstractContextManager
 
 import sqlalchemy as sa
 
+from app.csvsafe import escape_cell
 from app.extensions import db
 from app.models import AuditEvent
 
-#: a spreadsheet treats a cell starting with one of these as a formula
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER = ["id", "time_utc", "actor_email", "actor_name", "action", "object_type", "object_id", "ip",
           "before", "after"]
-
-
-def escape_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _json(value: dict | None) -> str:

@@ -1,5 +1,6 @@
 """All models, imported so that metadata (and Alembic) sees every table."""
 
+from app.models.api import ApiKey
 from app.models.audit import AuditEvent
 from app.models.certificates import Certificate, CertificateStatus, ConductSignature, FinalSignoff
 from app.models.curriculum import (
@@ -45,6 +46,7 @@ from app.models.roleplay import (
     RubricGrade,
     SubmissionStatus,
 )
+from app.models.rosters import RosterImport
 from app.models.seats import SeatChange
 from app.models.supervision import (
     CredentialType,
@@ -58,6 +60,7 @@ from app.models.supervision import (
 from app.models.users import AuthToken, Role, SupervisorAssignment, TokenPurpose, User
 
 __all__ = [
+    "ApiKey",
     "Attendance",
     "AttendanceStatus",
     "AuditEvent",
@@ -71,6 +74,7 @@ __all__ = [
     "Recording",
     "Resolution",
     "RolePlaySubmission",
+    "RosterImport",
     "RubricGrade",
     "SubmissionStatus",
     "Cohort",

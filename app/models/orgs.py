@@ -39,6 +39,7 @@ class Organization(db.Model):
 
 class Cohort(db.Model):
     __tablename__ = "cohorts"
+    __table_args__ = (sa.CheckConstraint("open_seats IS NULL OR open_seats >= 0", name="open_seats_non_negative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int | None] = mapped_column(
@@ -48,6 +49,8 @@ class Cohort(db.Model):
     name: Mapped[str] = mapped_column(sa.String(160))
     start_date: Mapped[date] = mapped_column(sa.Date)
     timezone: Mapped[str] = mapped_column(sa.String(64), default="America/New_York")
+    #: None: enrollment through an organization only; a number: open to the public with that many places
+    open_seats: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organization: Mapped[Organization | None] = relationship(back_populates="cohorts")

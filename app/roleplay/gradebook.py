@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from app.cohorts.services import roster
+from app.csvsafe import line_writer
 from app.extensions import db
 from app.models import Cohort, Module, Quiz, QuizAttempt, RolePlaySubmission, Scenario
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -68,23 +65,8 @@ def build(cohort: Cohort) -> tuple[list[Column], list[Row]]:
     return columns, rows
 
 
-def safe_cell(value: object) -> str:
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ tab or CR gets a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def csv_lines(columns: list[Column], rows: list[Row]) -> Iterator[str]:
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-
-    def line(values) -> str:
-        writer.writerow([safe_cell(v) for v in values])
-        out = buf.getvalue()
-        buf.seek(0)
-        buf.truncate()
-        return out
-
+    line = line_writer()
     yield line(["Trainee", "Email", *(c.label for c in columns)])
     for row in rows:
         yield line([row.name, row.email, *(row.cells.get(c.key, "") for c in columns)])

@@ -277,13 +277,17 @@ def verify_credential(cred: SupervisorCredential, actor: User, *, now: datetime 
     db.session.flush()
 
 
-def supervisors_with_credentials(viewer: User) -> list[tuple[User, SupervisorCredential | None]]:
-    """Supervisors an admin may verify: all for platform admins, their own organization's for org admins."""
+def supervisors_with_credentials(viewer: User, *, organization_id: int | None = None
+                                 ) -> list[tuple[User, SupervisorCredential | None]]:
+    """Supervisors an admin may verify: all for platform admins, their own organization's for org admins;
+    `organization_id` narrows a platform admin's list to one organization."""
     stmt = (sa.select(User, SupervisorCredential)
             .outerjoin(SupervisorCredential, SupervisorCredential.user_id == User.id)
             .where(User.role == Role.SUPERVISOR).order_by(User.name))
     if viewer.role is not Role.ADMIN:
         stmt = stmt.where(User.organization_id == viewer.organization_id)
+    if organization_id is not None:
+        stmt = stmt.where(User.organization_id == organization_id)
     return [tuple(row) for row in db.session.execute(stmt)]
 
 

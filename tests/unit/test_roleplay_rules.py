@@ -7,10 +7,10 @@ import io
 
 import pytest
 
+from app.csvsafe import escape_cell as safe_cell
 from app.curriculum.loader import load_course
 from app.roleplay import rubric as r
 from app.roleplay.agreement import agreement, below_threshold, quadratic_weighted_kappa
-from app.roleplay.gradebook import safe_cell
 from app.roleplay.uploads import UploadRefused, sniff, store
 from tests.conftest import COURSE_DIR
 

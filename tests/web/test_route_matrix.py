@@ -117,6 +117,30 @@ MATRIX = {
     "admin.cohort":                ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
     "admin.audit":                 ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
     "admin.audit_export":          ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "partners.home":               ("GET",  [LOGIN, 403, 403, 403, 302, 302, 302]),
+    "partners.organization":       ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
+    "partners.new_cohort":         ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
+    "partners.upload_roster":      ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
+    "partners.roster_preview":     ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
+    "partners.confirm_roster":     ("POST", [LOGIN, 403, 403, 403, 302, 302, 404]),
+    "partners.cohort":             ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
+    "partners.export_cohort":      ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
+    "partners.resend_invitation":  ("POST", [LOGIN, 403, 403, 403, 302, 302, 404]),
+    "partners.withdraw":           ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
+    "partners.move":               ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
+    "partners.api_keys":           ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
+    "partners.revoke_api_key":     ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
+    # the API authenticates by key, never by session: without a key everyone is refused
+    "api.openapi":                 ("GET",  [200, 200, 200, 200, 200, 200, 200]),
+    "api.cohorts":                 ("GET",  [401, 401, 401, 401, 401, 401, 401]),
+    "api.cohort":                  ("GET",  [401, 401, 401, 401, 401, 401, 401]),
+    "api.enrollments":             ("GET",  [401, 401, 401, 401, 401, 401, 401]),
+    "api.enroll":                  ("POST", [401, 401, 401, 401, 401, 401, 401]),
+    "api.progress":                ("GET",  [401, 401, 401, 401, 401, 401, 401]),
+    "api.certificates":            ("GET",  [401, 401, 401, 401, 401, 401, 401]),
+    "catalog.index":               ("GET",  [200, 200, 200, 200, 200, 200, 200]),
+    "catalog.signup":              ("GET",  [404, 404, 404, 404, 404, 404, 404]),  # the cohort is not open
+    "catalog.confirm":             ("GET",  [410, 410, 410, 410, 410, 410, 410]),  # not a real token
 }
 
 
@@ -140,7 +164,8 @@ def _base_args(people) -> dict:
             "assignment_id": people["assignment"].id,
             "submission_id": people["submission"].id, "exemplar_id": people["exemplar"].id,
             "thread_id": people["thread"].id, "post_id": people["post"].id,
-            "org_id": people["org_a"].id}
+            "org_id": people["org_a"].id, "enrollment_id": people["enrollment"].id,
+            "import_id": people["roster_import"].id, "key_id": people["api_key"].id}
 
 
 def test_every_route_is_in_the_table(app):

@@ -1,0 +1,129 @@
+"""The OpenAPI 3 document of /api/v1: what the endpoints accept and return (tests check it against them)."""
+
+from __future__ import annotations
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _page_of(name: str) -> dict:
+    return {"type": "object", "required": ["data", "meta"],
+            "properties": {"data": {"type": "array", "items": _ref(name)}, "meta": _ref("PageMeta")}}
+
+
+ERRORS = {code: {"$ref": f"#/components/responses/{name}"} for code, name in (
+    ("401", "Unauthorized"), ("429", "RateLimited"))}
+NOT_FOUND = {"404": {"$ref": "#/components/responses/NotFound"}}
+PAGE_PARAMS = [
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 50}},
+]
+BAD_PAGE = {"400": {"$ref": "#/components/responses/BadRequest"}}
+
+
+def _id_param(name: str) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def document() -> dict:
+    s = {"type": "string"}
+    i = {"type": "integer"}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Therapeutic Mentoring partner API", "version": "1",
+                 "description": "Cohorts, enrollments, progress, hours and certificates of one partner organization. "
+                                "Authenticate with `Authorization: Bearer <key>`; keys are created by the "
+                                "organization admin, shown once and revocable."},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"apiKey": []}],
+        "paths": {
+            "/cohorts": {"get": {"summary": "The organization's cohorts", "parameters": PAGE_PARAMS,
+                                 "responses": {"200": _json(_page_of("Cohort"), "A page of cohorts"), **BAD_PAGE,
+                                               **ERRORS}}},
+            "/cohorts/{cohort_id}": {"get": {"summary": "One cohort", "parameters": [_id_param("cohort_id")],
+                                             "responses": {"200": _json(_ref("Cohort"), "The cohort"), **NOT_FOUND,
+                                                           **ERRORS}}},
+            "/cohorts/{cohort_id}/enrollments": {
+                "get": {"summary": "A cohort's enrollments", "parameters": [_id_param("cohort_id"), *PAGE_PARAMS],
+                        "responses": {"200": _json(_page_of("Enrollment"), "A page of enrollments"), **BAD_PAGE,
+                                      **NOT_FOUND, **ERRORS}},
+                "post": {"summary": "Enroll a person by email (idempotent)",
+                         "description": "Creates the trainee's account and emails an invitation if needed. "
+                                        "Enrolling someone already enrolled answers 200 with the same enrollment.",
+                         "parameters": [_id_param("cohort_id")],
+                         "requestBody": {"required": True,
+                                         "content": {"application/json": {"schema": _ref("EnrollRequest")}}},
+                         "responses": {"201": _json(_ref("Enrollment"), "Enrolled"),
+                                       "200": _json(_ref("Enrollment"), "Already enrolled; nothing changed"),
+                                       "400": {"$ref": "#/components/responses/BadRequest"},
+                                       "422": {"$ref": "#/components/responses/Refused"}, **NOT_FOUND, **ERRORS}},
+            },
+            "/trainees/{trainee_id}/progress": {
+                "get": {"summary": "A trainee's progress and supervision hours, per cohort",
+                        "parameters": [_id_param("trainee_id")],
+                        "responses": {"200": _json(_ref("Progress"), "Progress"), **NOT_FOUND, **ERRORS}}},
+            "/certificates": {"get": {"summary": "Certificates of the organization's trainees", "parameters": PAGE_PARAMS,
+                                      "responses": {"200": _json(_page_of("Certificate"), "A page of certificates"),
+                                                    **BAD_PAGE, **ERRORS}}},
+        },
+        "components": {
+            "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer"}},
+            "responses": {
+                name: _json(_ref("Error"), text) for name, text in (
+                    ("Unauthorized", "The key is missing, not valid or revoked"),
+                    ("NotFound", "Not found, or another organization's"),
+                    ("BadRequest", "The request is malformed"),
+                    ("Refused", "A rule refused the request (no free seat, not a trainee of yours...)"),
+                    ("RateLimited", "Too many requests"))},
+            "schemas": {
+                "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+                    "type": "object", "required": ["code", "message"], "properties": {"code": s, "message": s}}}},
+                "PageMeta": {"type": "object", "required": ["page", "per_page", "total", "next"], "properties": {
+                    "page": i, "per_page": i, "total": i, "next": {"type": "string", "nullable": True}}},
+                "Cohort": {"type": "object", "required": ["id", "name", "course", "start_date", "timezone"],
+                           "properties": {"id": i, "name": s, "course": s, "timezone": s,
+                                          "start_date": {"type": "string", "format": "date"}}},
+                "EnrollRequest": {"type": "object", "required": ["email", "first_name", "last_name"],
+                                  "properties": {"email": {"type": "string", "format": "email"}, "first_name": s,
+                                                 "last_name": s}},
+                "Enrollment": {"type": "object",
+                               "required": ["id", "cohort_id", "trainee_id", "email", "name", "status",
+                                            "invitation_pending"],
+                               "properties": {"id": i, "cohort_id": i, "trainee_id": i, "email": s, "name": s,
+                                              "status": {"type": "string",
+                                                         "enum": ["invited", "active", "withdrawn", "completed"]},
+                                              "invitation_pending": {"type": "boolean"}}},
+                "Progress": {"type": "object", "required": ["trainee_id", "email", "name", "enrollments"],
+                             "properties": {"trainee_id": i, "email": s, "name": s, "enrollments": {
+                                 "type": "array", "items": _ref("CohortProgress")}}},
+                "CohortProgress": {
+                    "type": "object",
+                    "required": ["cohort_id", "status", "overall_percent", "eligible", "weeks", "supervision", "missing"],
+                    "properties": {
+                        "cohort_id": i, "status": s, "overall_percent": i, "eligible": {"type": "boolean"},
+                        "weeks": {"type": "array", "items": {"type": "object", "required": ["week", "state"],
+                                                             "properties": {"week": i, "state": {
+                                                                 "type": "string",
+                                                                 "enum": ["not_started", "in_progress", "complete"]}}}},
+                        "supervision": {"type": "object",
+                                        "required": ["approved_hours", "individual_hours", "group_hours",
+                                                     "required_hours"],
+                                        "properties": {k: {"type": "number"} for k in (
+                                            "approved_hours", "individual_hours", "group_hours", "required_hours")}},
+                        "missing": {"type": "array", "items": s}}},
+                "Certificate": {"type": "object",
+                                "required": ["id", "serial", "trainee_id", "cohort_id", "issued_at", "valid_until",
+                                             "status"],
+                                "properties": {"id": s, "serial": {"type": "string", "nullable": True}, "trainee_id": i,
+                                               "cohort_id": i, "issued_at": {"type": "string", "nullable": True},
+                                               "valid_until": {"type": "string", "format": "date"},
+                                               "status": {"type": "string",
+                                                          "enum": ["active", "expired", "suspended", "revoked"]}}},
+            },
+        },
+    }

@@ -1,0 +1,73 @@
+"""What the API returns: plain dicts scoped to one organization. Queries only, except enroll."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.eligibility import engine
+from app.eligibility.records import load_plan, load_records
+from app.extensions import db
+from app.models import Certificate, Cohort, Enrollment, Organization, Role, User
+
+
+def cohort_json(c: Cohort) -> dict:
+    return {"id": c.id, "name": c.name, "course": c.course.slug, "start_date": c.start_date.isoformat(),
+            "timezone": c.timezone}
+
+
+def enrollment_json(e: Enrollment) -> dict:
+    return {"id": e.id, "cohort_id": e.cohort_id, "trainee_id": e.user_id, "email": e.user.email,
+            "name": e.user.name, "status": e.status.value, "invitation_pending": not e.user.password_hash}
+
+
+def certificate_json(c: Certificate) -> dict:
+    return {"id": c.uuid, "serial": c.serial, "trainee_id": c.user_id, "cohort_id": c.cohort_id,
+            "issued_at": c.issued_at.isoformat() if getattr(c, "issued_at", None) else None,
+            "valid_until": c.valid_until.isoformat(), "status": c.state_on(date.today())}
+
+
+def cohorts_query(org: Organization) -> sa.Select:
+    return (sa.select(Cohort).where(Cohort.organization_id == org.id).options(selectinload(Cohort.course))
+            .order_by(Cohort.start_date.desc(), Cohort.id.desc()))
+
+
+def enrollments_query(cohort: Cohort) -> sa.Select:
+    return (sa.select(Enrollment).where(Enrollment.cohort_id == cohort.id).options(selectinload(Enrollment.user))
+            .order_by(Enrollment.id))
+
+
+def certificates_query(org: Organization) -> sa.Select:
+    return (sa.select(Certificate).join(User, User.id == Certificate.user_id)
+            .where(User.organization_id == org.id).order_by(Certificate.id))
+
+
+def org_trainee(org: Organization, trainee_id: int) -> User | None:
+    user = db.session.get(User, trainee_id)
+    return user if user is not None and user.organization_id == org.id and user.role is Role.TRAINEE else None
+
+
+def trainee_progress(org: Organization, trainee: User) -> dict:
+    """Per cohort of the organization: overall percent, module states, supervision hours, what is left."""
+    out = []
+    for e in db.session.scalars(sa.select(Enrollment).join(Cohort, Cohort.id == Enrollment.cohort_id).where(
+            Enrollment.user_id == trainee.id, Cohort.organization_id == org.id).order_by(Enrollment.id)):
+        cohort = e.cohort
+        plan = load_plan(cohort.course)
+        records = load_records(cohort, [trainee.id])[trainee.id]
+        reqs = engine.evaluate(records, plan)
+        rules = plan.rules.get("supervision") or {}
+        tally = engine.tally_supervision(records.supervision, rules)
+        out.append({
+            "cohort_id": cohort.id, "status": e.status.value, "overall_percent": engine.overall_percent(reqs),
+            "eligible": engine.eligible(reqs),
+            "weeks": [{"week": w, "state": s} for w, s in sorted(engine.module_states(reqs, plan, records).items())],
+            "supervision": {"approved_hours": round(tally.total / 60, 2),
+                            "individual_hours": round(tally.individual / 60, 2),
+                            "group_hours": round(tally.group / 60, 2),
+                            "required_hours": rules.get("total_hours", 0)},
+            "missing": [r.missing for r in reqs if not r.met],
+        })
+    return {"trainee_id": trainee.id, "email": trainee.email, "name": trainee.name, "enrollments": out}
