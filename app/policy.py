@@ -164,6 +164,11 @@ def can_view_certificate(user: Any, cert: Any) -> bool:
             or (role is Role.ORG_ADMIN and same_org(user, cert.user.organization_id)))
 
 
+def can_download_credential(user: Any, cert: Any) -> bool:
+    """The signed Open Badge goes to its holder (and platform admins), not to everyone who may view it."""
+    return owns(user, cert) or has_role(user, Role.ADMIN)
+
+
 def can_change_certificate_status(user: Any) -> bool:
     return has_role(user, Role.ADMIN)
 
@@ -243,3 +248,24 @@ def can_manage_organization(user: Any, org: Any) -> bool:
 def api_key_holder(_user: Any) -> bool:
     """API routes: no session; every request is authenticated by its organization's API key (app.api)."""
     return True
+
+
+# Acting on one's own records -------------------------------------------------------
+
+def owns(user: Any, record: Any, attr: str = "user_id") -> bool:
+    """The signed-in user is the person the record belongs to."""
+    return _authed(user) and getattr(record, attr, None) == user.id
+
+
+def can_answer_attempt(user: Any, attempt: Any) -> bool:
+    """Only the trainee who started a quiz attempt answers it."""
+    return owns(user, attempt)
+
+
+def can_change_hours_record(user: Any, session: Any) -> bool:
+    """A trainee edits, amends, confirms or declines only their own supervision records."""
+    return has_role(user, Role.TRAINEE) and owns(user, session, "trainee_id")
+
+
+def can_sign_conduct(user: Any, *, is_enrolled: bool) -> bool:
+    return has_role(user, Role.TRAINEE) and is_enrolled

@@ -55,7 +55,7 @@ def mine():
 @guard(policy.can_have_certificates)
 def sign_conduct(cohort_id: int):
     cohort, enrolled = load_cohort(cohort_id)
-    authorize(enrolled)
+    authorize(policy.can_sign_conduct(current_user, is_enrolled=enrolled))
     form = ConductForm()
     if form.validate_on_submit():
         if not form.agree.data:
@@ -95,7 +95,7 @@ def pdf(cert_uuid: str):
 @guard(policy.signed_in)
 def credential_jwt(cert_uuid: str):
     cert = _load(cert_uuid)
-    authorize(cert.user_id == current_user.id or policy.can_change_certificate_status(current_user))
+    authorize(policy.can_download_credential(current_user, cert))
     return Response(cert.credential_jwt or "", mimetype="application/jwt", headers={
         "Content-Disposition": f'attachment; filename="{cert.serial}-open-badge.jwt"'})
 

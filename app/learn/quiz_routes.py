@@ -72,7 +72,7 @@ def attempt(attempt_id: int):
     attempt, cohort, module = _load_attempt(attempt_id)
     if attempt.is_submitted:
         return redirect(url_for("learn.attempt_result", attempt_id=attempt.id))
-    authorize(attempt.user_id == current_user.id)
+    authorize(policy.can_answer_attempt(current_user, attempt))
     questions = quizzes.questions_of(attempt.quiz)
     form = ActionForm()
     chosen: dict[str, list[str]] = {}

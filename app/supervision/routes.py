@@ -80,7 +80,7 @@ def new_session():
 def _own_session_form(session_id: int) -> tuple[SupervisionSession, SessionForm]:
     """One of the current trainee's sessions and the log form, filled from it on GET."""
     session = _load_session(session_id)
-    authorize(session.trainee_id == current_user.id)
+    authorize(policy.can_change_hours_record(current_user, session))
     form = SessionForm(obj=session if request.method == "GET" else None,
                        supervisors=services.supervisors_of(current_user))
     if request.method == "GET":
@@ -200,7 +200,7 @@ def confirm_group(session_id: int):
 @guard(policy.can_log_supervision)
 def decline_group(session_id: int):
     session = _load_session(session_id)
-    authorize(session.trainee_id == current_user.id)
+    authorize(policy.can_change_hours_record(current_user, session))
     form = DeclineForm()
     if form.validate_on_submit():
         try:

@@ -44,3 +44,21 @@ def test_archived_course_is_for_admins_only():
     assert policy.can_view_course(person(Role.ADMIN), archived)
     assert not policy.can_view_course(person(Role.TRAINEE), archived)
     assert not policy.can_view_course(ANON)
+
+
+def test_own_records_only():
+    me, other = person(Role.TRAINEE, uid=1), person(Role.TRAINEE, uid=2)
+    attempt = SimpleNamespace(user_id=1)
+    session = SimpleNamespace(trainee_id=1)
+    assert policy.can_answer_attempt(me, attempt) and not policy.can_answer_attempt(other, attempt)
+    assert policy.can_change_hours_record(me, session) and not policy.can_change_hours_record(other, session)
+    assert not policy.can_change_hours_record(person(Role.SUPERVISOR, uid=1), session)
+    assert not policy.can_answer_attempt(ANON, attempt)
+
+
+def test_the_signed_credential_goes_to_its_holder_and_admins_only():
+    cert = SimpleNamespace(user_id=1)
+    assert policy.can_download_credential(person(Role.TRAINEE, uid=1), cert)
+    assert policy.can_download_credential(person(Role.ADMIN, uid=9), cert)
+    assert not policy.can_download_credential(person(Role.ORG_ADMIN, uid=5), cert)
+    assert not policy.can_download_credential(person(Role.INSTRUCTOR, uid=7), cert)
