@@ -36,6 +36,12 @@ def _input(form: SessionForm) -> services.SessionInput:
         attested=form.attested.data, identifiers_confirmed=form.identifiers_confirmed.data)
 
 
+def _show_refusal(form, exc: services.SupervisionRefused) -> None:
+    """Put a refusal's message beside the field it is about, or at the top of the form."""
+    target = getattr(form, exc.field, None) if exc.field else None
+    (target.errors if target is not None else form.form_errors).append(str(exc))
+
+
 def _save(form: SessionForm, action) -> bool:
     """Run a save/submit action; on refusal put the message on the form. True when saved."""
     try:
@@ -46,8 +52,7 @@ def _save(form: SessionForm, action) -> bool:
         return False
     except services.SupervisionRefused as exc:
         db.session.rollback()
-        target = getattr(form, exc.field, None) if exc.field else None
-        (target.errors if target is not None else form.form_errors).append(str(exc))
+        _show_refusal(form, exc)
         return False
     db.session.commit()
     flash("Session submitted to your supervisor." if form.submit.data else "Draft saved.", "success")
@@ -139,8 +144,7 @@ def decide(session_id: int):
                 services.return_session(session, current_user, reason=form.reason.data, ip=request.remote_addr)
         except services.SupervisionRefused as exc:
             db.session.rollback()
-            target = getattr(form, exc.field, None) if exc.field else None
-            (target.errors if target is not None else form.form_errors).append(str(exc))
+            _show_refusal(form, exc)
         else:
             issue_due([session.trainee_id], IssuerSettings.from_config(current_app.config))
             db.session.commit()
@@ -170,8 +174,7 @@ def new_group_session():
             form.findings = exc.findings
         except services.SupervisionRefused as exc:
             db.session.rollback()
-            target = getattr(form, exc.field, None) if exc.field else None
-            (target.errors if target is not None else form.form_errors).append(str(exc))
+            _show_refusal(form, exc)
         else:
             db.session.commit()
             flash(f"Group session signed. {len(rows)} attendees are asked to confirm it.", "success")
