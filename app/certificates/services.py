@@ -86,8 +86,8 @@ def _snapshot(user: User, cohort: Cohort, records: engine.TraineeRecords, plan: 
     return {
         "holder": user.name,
         "course": cohort.course.title, "course_version": cohort.course.version,
-        "credential_title": rules.get("credential_title", cohort.course.title),
-        "disclaimer": rules.get("disclaimer", ""),
+        "credential_title": rules.get("certificate", {}).get("title") or cohort.course.title,
+        "disclaimer": rules.get("certificate", {}).get("disclaimer", ""),
         "hours": {"lecture": contact.get("lecture", 0), "role_play": contact.get("role_play", 0),
                   "discussion": contact.get("discussion", 0),
                   "supervision_total": round(tally.total / 60, 2),
@@ -123,8 +123,7 @@ def _issue(user: User, cohort: Cohort, records: engine.TraineeRecords, plan: eng
         holder_email=user.email, issued_at=now, valid_until=credential.end_of_day(valid_until),
         course={"slug": cohort.course.slug, "version": cohort.course.version,
                 "credential_title": snap["credential_title"], "description": cohort.course.summary.strip(),
-                "criteria": "Completed all weekly modules and quizzes, the assessed role-plays, discussion "
-                            "participation and supervised practice hours signed off by a licensed supervisor.",
+                "criteria": rules.get("criteria") or f"Met every requirement of {cohort.course.title}.",
                 "contact_hours": sum(v for k, v in snap["hours"].items() if k in ("lecture", "role_play", "discussion"))},
         issuer={"did": key.did, "name": settings.name}, base_url=settings.base_url)
     cert.credential_jwt = credential.sign(vc, key, subject=vc["id"])

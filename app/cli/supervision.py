@@ -1,4 +1,4 @@
-"""`flask supervision remind`: nudge supervisors after 7 days, tell the org admin after 14 (run daily)."""
+"""`flask supervision remind`: nudge supervisors, then tell the org admin, after the days each program sets (run daily)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ supervision_cli = AppGroup("supervision", help="Supervision sign-off reminders."
 
 
 @supervision_cli.command("remind")
-@click.option("--remind-days", default=7, show_default=True)
-@click.option("--escalate-days", default=14, show_default=True)
-def remind(remind_days: int, escalate_days: int) -> None:
+@click.option("--remind-days", type=int, default=None, help="Override every program's remind_after_days.")
+@click.option("--escalate-days", type=int, default=None, help="Override every program's escalate_after_days.")
+def remind(remind_days: int | None, escalate_days: int | None) -> None:
     with current_app.test_request_context():
         reminded, escalated = send_reminders(
             backend=current_app.config["MAIL_BACKEND"], remind_days=remind_days, escalate_days=escalate_days,

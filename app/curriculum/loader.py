@@ -1,18 +1,24 @@
 """Course files -> CourseSpec. Pure: reads files, touches no database.
 
-Every problem found is collected (file, field, message) and raised together as
+Each TOML file is checked against its model in `schema.py` (unknown keys are
+errors, with the nearest known key suggested); then the program's own content
+policy (`[content]` in course.toml) and the cross-file rules are checked. Every
+problem found is collected (file, field, message) and raised together as
 `CourseInvalid`, so an author fixes a broken course in one pass.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from app.curriculum.reader import Reader
+from pydantic import BaseModel, ValidationError
+
+from app.curriculum import schema
 from app.curriculum.spec import (
     CourseInvalid,
     CourseSpec,
@@ -28,12 +34,10 @@ from app.curriculum.spec import (
     ScenarioSpec,
 )
 
-MIN_LECTURE_WORDS = 700
-MIN_QUESTIONS = 5
-QUESTION_KINDS = ("single", "multiple", "true_false")
-ROLE_KEYS = ("mentor", "mentee", "observer")
 MODULE_FILES = ("module.toml", "lecture.md", "scenario.toml", "quiz.toml")
 _WORD = re.compile(r"[A-Za-z0-9']+")
+#: course.toml keys that describe the course rather than its rules (the week count stays in the rules)
+_IDENTITY = {"slug", "title", "version", "summary"}
 
 
 def count_words(markdown_text: str) -> int:
@@ -46,191 +50,216 @@ def load_course(path: str | Path) -> CourseSpec:
     if not root.is_dir():
         raise CourseInvalid([Problem(str(root), "", "is not a course folder")])
 
-    course = _read_toml(root, "course.toml", problems)
-    rubric_data = _read_toml(root, "rubric.toml", problems)
-    if course is None or rubric_data is None:
-        raise CourseInvalid(problems)
-
-    c = Reader(course, "course.toml", problems)
-    slug, title, version = c.slug(), c.text("title"), c.text("version")
-    summary = c.text("summary")
-    n_weeks = c.integer("weeks", lo=1, hi=52)
-    rules = _read_rules(c)
-    rubric = _read_rubric(Reader(rubric_data, "rubric.toml", problems))
-    defaults = rules.get("quizzes", {})
-
+    course = _parse(root, "course.toml", schema.CourseFile, problems)
+    rubric = _parse(root, "rubric.toml", schema.RubricFile, problems)
     week_dirs = sorted(p for p in (root / "weeks").glob("*") if p.is_dir())
     if not week_dirs:
         problems.append(Problem("weeks/", "", "no week folders found"))
-    modules = [m for d in week_dirs if (m := _read_module(root, d, defaults, problems))]
-    _check_course_wide(modules, n_weeks, rules, problems)
+    if course is None:
+        raise CourseInvalid(problems)
 
-    if problems:
+    modules = [m for d in week_dirs if (m := _read_module(root, d, course, rubric, problems))]
+    _check_course_wide(modules, course, problems)
+    if problems or rubric is None:
         raise CourseInvalid(problems)
     return CourseSpec(
-        slug=slug,
-        title=title,
-        version=version,
-        summary=summary,
-        rules=rules,
-        rubric=rubric,
+        slug=course.slug,
+        title=course.title,
+        version=course.version,
+        summary=course.summary,
+        rules=_rules(course, modules),
+        rubric=_rubric_spec(rubric),
         modules=tuple(sorted(modules, key=lambda m: m.week)),
         digest=_digest(root),
     )
 
 
-def _read_toml(root: Path, rel: str, problems: list[Problem]) -> dict[str, Any] | None:
+def _parse(root: Path, rel: str, model: type[BaseModel], problems: list[Problem]) -> Any:
     path = root / rel
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         problems.append(Problem(rel, "", "file is missing"))
+        return None
     except UnicodeDecodeError:
         problems.append(Problem(rel, "", "is not UTF-8 text"))
+        return None
     except tomllib.TOMLDecodeError as exc:
         problems.append(Problem(rel, "", f"is not valid TOML: {exc}"))
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_problems(rel, model, exc))
+        return None
+
+
+def _problems(rel: str, model: type[BaseModel], exc: ValidationError) -> list[Problem]:
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-after"))]
+        where = _dotted(loc)
+        if err["type"] == "extra_forbidden":
+            known = _known_keys(model, loc[:-1])
+            near = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+            hint = f"; did you mean {near[0]!r}?" if near else (f"; known keys here: {', '.join(known)}" if known else "")
+            out.append(Problem(rel, where, f"is not a known key{hint}"))
+        elif err["type"] == "missing":
+            out.append(Problem(rel, where, "is required"))
+        else:
+            msg = err["msg"].removeprefix("Value error, ")
+            out.append(Problem(rel, where, msg))
+    return out
+
+
+def _dotted(loc: list) -> str:
+    s = ""
+    for part in loc:
+        s += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if s else str(part))
+    return s
+
+
+def _known_keys(model: type[BaseModel], path: list) -> list[str]:
+    """The keys the schema allows at `path` inside `model`."""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part) if isinstance(current, type) and issubclass(current, BaseModel) else None
+        if field is None:
+            return []
+        current = _model_in(field.annotation)
+        if current is None:
+            return []
+    return sorted(current.model_fields) if isinstance(current, type) and issubclass(current, BaseModel) else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
     return None
 
 
-def _read_rules(c: Reader) -> dict[str, Any]:
-    quizzes = c.table("quizzes")
-    quizzes.integer("pass_percent", lo=1, hi=100)
-    quizzes.integer("max_attempts", lo=1, hi=20)
-    sup = c.table("supervision")
-    for key in ("min_session_minutes", "total_hours", "individual_hours", "group_max_hours",
-                "group_min_session_minutes", "min_observations", "distinct_weeks"):
-        sup.integer(key, lo=0, hi=10_000)
-    disc = c.table("discussion")
-    for key in ("initial_post_min_words", "peer_replies_min", "required_prompts"):
-        disc.integer(key, lo=0, hi=10_000)
-    cert = c.table("certificate")
-    cert.text("serial_prefix")
-    cert.integer("valid_years", lo=1, hi=50)
-    c.table("modules")
-    c.table("attendance")
-    c.table("role_play")
-    reserved = {"slug", "title", "version", "summary", "weeks"}
-    return {k: v for k, v in c.data.items() if k not in reserved}
-
-
-def _read_rubric(r: Reader) -> RubricSpec:
-    slug, title = r.slug(), r.text("title")
-    levels = []
-    for lv in r.tables("levels", min_items=2):
-        levels.append({"value": lv.integer("value", lo=1, hi=10), "label": lv.text("label")})
-    if [lv["value"] for lv in levels] != list(range(1, len(levels) + 1)):
-        r.problem("levels", "values must run 1, 2, 3... in order")
-    criteria = []
-    for cr in r.tables("criteria", min_items=1):
-        key, ctitle = cr.slug("key"), cr.text("title")
-        anchors = cr.text_list("anchors", min_items=len(levels), max_items=len(levels))
-        criteria.append(CriterionSpec(key=key, title=ctitle, anchors=anchors))
-    keys = [c.key for c in criteria]
-    if len(set(keys)) != len(keys):
-        r.problem("criteria", "criterion keys must be unique")
-    pass_rule = r.table("pass_rule")
-    pass_rule.integer("min_level", lo=1, hi=len(levels) or 1)
-    mean = pass_rule.data.get("min_mean")
-    if not isinstance(mean, int | float) or isinstance(mean, bool):
-        pass_rule.problem("min_mean", "must be a number")
-    for i, gate in enumerate(pass_rule.data.get("gates", [])):
-        if not isinstance(gate, dict) or gate.get("criterion") not in keys:
-            pass_rule.problem(f"gates[{i + 1}].criterion", "must name a criterion key of this rubric")
-    calibration = r.data.get("calibration", {})
-    return RubricSpec(slug, title, tuple(levels), pass_rule.data, calibration, tuple(criteria))
-
-
-def _read_module(root: Path, d: Path, quiz_defaults: dict, problems: list[Problem]) -> ModuleSpec | None:
+def _read_module(root: Path, d: Path, course: schema.CourseFile, rubric: schema.RubricFile | None,
+                 problems: list[Problem]) -> ModuleSpec | None:
     rel = d.relative_to(root).as_posix()
     missing = [f for f in MODULE_FILES if not (d / f).is_file()]
     for f in missing:
         problems.append(Problem(f"{rel}/{f}", "", "file is missing"))
     if missing:
         return None
-    mod_data = _read_toml(root, f"{rel}/module.toml", problems)
-    sc_data = _read_toml(root, f"{rel}/scenario.toml", problems)
-    quiz_data = _read_toml(root, f"{rel}/quiz.toml", problems)
-    if mod_data is None or sc_data is None or quiz_data is None:
+    mod = _parse(root, f"{rel}/module.toml", schema.ModuleFile, problems)
+    sc = _parse(root, f"{rel}/scenario.toml", schema.ScenarioFile, problems)
+    quiz = _parse(root, f"{rel}/quiz.toml", schema.QuizFile, problems)
+    try:
+        lecture_md = (d / "lecture.md").read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.append(Problem(f"{rel}/lecture.md", "", "is not UTF-8 text"))
         return None
-
-    m = Reader(mod_data, f"{rel}/module.toml", problems)
-    live = m.table("live_session")
-    disc = m.table("discussion")
-    lecture_md = (d / "lecture.md").read_text(encoding="utf-8")
     words = count_words(lecture_md)
+    policy = course.content
     if not lecture_md.lstrip().startswith("# "):
         problems.append(Problem(f"{rel}/lecture.md", "", "must start with a '# Title' heading"))
-    if words < MIN_LECTURE_WORDS:
-        problems.append(Problem(f"{rel}/lecture.md", "", f"has {words} words; at least {MIN_LECTURE_WORDS} are required"))
-
+    if words < policy.min_lecture_words:
+        problems.append(Problem(f"{rel}/lecture.md", "",
+                                f"has {words} words; this program's [content] min_lecture_words is "
+                                f"{policy.min_lecture_words}"))
+    if mod is None or sc is None or quiz is None:
+        return None
+    _check_policy(rel, mod, sc, quiz, policy, problems)
+    if rubric is not None:
+        keys = {c.key for c in rubric.criteria}
+        for key in sc.not_applicable:
+            if key not in keys:
+                problems.append(Problem(f"{rel}/scenario.toml", "not_applicable",
+                                        f"{key!r} is not a criterion key of rubric.toml"))
     return ModuleSpec(
-        week=m.integer("week", lo=1, hi=52),
-        slug=m.slug(),
-        title=m.text("title"),
-        summary=m.text("summary"),
-        objectives=m.text_list("objectives", min_items=2, max_items=10),
-        lecture_md=lecture_md,
-        lecture_words=words,
-        live_minutes=live.integer("minutes", lo=30, hi=240),
-        live_agenda=live.text_list("agenda"),
-        discussion=DiscussionSpec(disc.slug(), disc.text("title"), disc.text("prompt")),
-        scenario=_read_scenario(Reader(sc_data, f"{rel}/scenario.toml", problems)),
-        quiz=_read_quiz(Reader(quiz_data, f"{rel}/quiz.toml", problems), quiz_defaults),
+        week=mod.week, slug=mod.slug, title=mod.title, summary=mod.summary, objectives=tuple(mod.objectives),
+        lecture_md=lecture_md, lecture_words=words,
+        live_minutes=mod.live_session.minutes, live_agenda=tuple(mod.live_session.agenda),
+        discussion=DiscussionSpec(mod.discussion.slug, mod.discussion.title, mod.discussion.prompt,
+                                  rules={k: v for k in ("initial_post_min_words", "peer_replies_min", "required")
+                                         if (v := getattr(mod.discussion, k)) is not None}),
+        scenario=_scenario_spec(sc, course.role_play.roles),
+        quiz=_quiz_spec(quiz, course.quizzes),
     )
 
 
-def _read_scenario(s: Reader) -> ScenarioSpec:
-    roles = tuple(
-        RoleSpec(r.choice("key", ROLE_KEYS), r.text("label"), r.text("description"))
-        for r in s.tables("roles", min_items=3)
-    )
-    if sorted(r.key for r in roles) != sorted(ROLE_KEYS):
-        s.problem("roles", "must be exactly mentor, mentee and observer")
-    crisis = s.boolean("crisis", default=False)
-    spec = ScenarioSpec(
-        slug=s.slug(),
-        title=s.text("title"),
-        assessment=s.choice("assessment", ("formative", "summative")),
-        crisis=crisis,
-        duration_minutes=s.integer("duration_minutes", lo=5, hi=120),
-        setting=s.text("setting"),
-        mentee_brief=s.text("mentee_brief"),
-        mentor_task=s.text("mentor_task"),
-        observer_focus=s.text("observer_focus"),
-        debrief_questions=s.text_list("debrief_questions", min_items=2),
-        roles=roles,
-        content_note=s.text("content_note", required=crisis),
-        alternative=s.text("alternative", required=crisis),
-    )
-    return spec
+def _check_policy(rel: str, mod: schema.ModuleFile, sc: schema.ScenarioFile, quiz: schema.QuizFile,
+                  policy: schema.ContentPolicy, problems: list[Problem]) -> None:
+    """The program's own content policy, from course.toml's [content] table."""
+    def outside(value: int, rng: schema.Range) -> bool:
+        return not rng.min <= value <= rng.max
+
+    if outside(len(mod.objectives), policy.objectives):
+        problems.append(Problem(f"{rel}/module.toml", "objectives",
+                                f"has {len(mod.objectives)}; [content] objectives allows "
+                                f"{policy.objectives.min} to {policy.objectives.max}"))
+    if outside(mod.live_session.minutes, policy.live_session_minutes):
+        r = policy.live_session_minutes
+        problems.append(Problem(f"{rel}/module.toml", "live_session.minutes",
+                                f"is {mod.live_session.minutes}; [content] live_session_minutes allows {r.min} to {r.max}"))
+    if outside(sc.duration_minutes, policy.scenario_minutes):
+        r = policy.scenario_minutes
+        problems.append(Problem(f"{rel}/scenario.toml", "duration_minutes",
+                                f"is {sc.duration_minutes}; [content] scenario_minutes allows {r.min} to {r.max}"))
+    if len(quiz.questions) < policy.min_quiz_questions:
+        problems.append(Problem(f"{rel}/quiz.toml", "questions",
+                                f"has {len(quiz.questions)}; [content] min_quiz_questions is {policy.min_quiz_questions}"))
 
 
-def _read_quiz(q: Reader, defaults: dict) -> QuizSpec:
-    questions = []
-    for i, qr in enumerate(q.tables("questions", min_items=MIN_QUESTIONS)):
-        kind = qr.choice("kind", QUESTION_KINDS)
-        options = tuple(
-            OptionSpec(f"o{j + 1}", o.text("text"), o.boolean("correct"), o.text("feedback"))
-            for j, o in enumerate(qr.tables("options", min_items=2))
-        )
-        n_correct = sum(o.correct for o in options)
-        if kind in ("single", "true_false") and n_correct != 1:
-            qr.problem("options", f"a {kind} question needs exactly one correct option, not {n_correct}")
-        if kind == "multiple" and n_correct < 1:
-            qr.problem("options", "a multiple-choice question needs at least one correct option")
-        if kind == "true_false" and sorted(o.text for o in options) != ["False", "True"]:
-            qr.problem("options", 'a true_false question has exactly the options "True" and "False"')
-        questions.append(QuestionSpec(f"q{i + 1}", kind, qr.text("prompt"), options))
+def _scenario_spec(sc: schema.ScenarioFile, names: schema.RoleNames) -> ScenarioSpec:
+    order = {"practitioner": 0, "recipient": 1, "observer": 2}
+    roles = tuple(RoleSpec(r.key, r.label or getattr(names, r.key), r.description)
+                  for r in sorted(sc.roles, key=lambda r: order[r.key]))
+    return ScenarioSpec(
+        slug=sc.slug, title=sc.title, assessment=sc.assessment, crisis=sc.crisis,
+        duration_minutes=sc.duration_minutes, setting=sc.setting, recipient_brief=sc.recipient_brief,
+        practitioner_task=sc.practitioner_task, observer_focus=sc.observer_focus,
+        debrief_questions=tuple(sc.debrief_questions), roles=roles, content_note=sc.content_note,
+        alternative=sc.alternative, not_applicable=tuple(sc.not_applicable),
+    )
+
+
+def _quiz_spec(q: schema.QuizFile, defaults: schema.QuizRules) -> QuizSpec:
+    questions = tuple(
+        QuestionSpec(f"q{i + 1}", qs.kind, qs.prompt,
+                     tuple(OptionSpec(f"o{j + 1}", o.text, o.correct, o.feedback) for j, o in enumerate(qs.options)))
+        for i, qs in enumerate(q.questions)
+    )
     return QuizSpec(
-        slug=q.slug(),
-        title=q.text("title"),
-        pass_percent=q.integer("pass_percent", lo=1, hi=100, default=defaults.get("pass_percent", 80)),
-        max_attempts=q.integer("max_attempts", lo=1, hi=20, default=defaults.get("max_attempts", 3)),
-        questions=tuple(questions),
+        slug=q.slug, title=q.title,
+        pass_percent=q.pass_percent if q.pass_percent is not None else defaults.pass_percent,
+        max_attempts=q.max_attempts if q.max_attempts is not None else defaults.max_attempts,
+        questions=questions,
     )
 
 
-def _check_course_wide(modules: list[ModuleSpec], n_weeks: int, rules: dict, problems: list[Problem]) -> None:
+def _rubric_spec(r: schema.RubricFile) -> RubricSpec:
+    return RubricSpec(
+        slug=r.slug, title=r.title,
+        levels=tuple({"value": lv.value, "label": lv.label} for lv in r.levels),
+        pass_rule=r.pass_rule.model_dump(exclude_none=True),
+        calibration=r.calibration.model_dump(exclude_none=True),
+        criteria=tuple(CriterionSpec(c.key, c.title, tuple(c.anchors)) for c in r.criteria),
+    )
+
+
+def _rules(course: schema.CourseFile, modules: list[ModuleSpec]) -> dict[str, Any]:
+    rules = course.model_dump(exclude=_IDENTITY, mode="json")
+    if not rules["certificate"]["title"]:
+        rules["certificate"]["title"] = course.title
+    #: per-week discussion rules where a module.toml sets them (keys are week numbers as text: JSON)
+    rules["week_discussion"] = {str(m.week): m.discussion.rules for m in modules if m.discussion.rules}
+    return rules
+
+
+def _check_course_wide(modules: list[ModuleSpec], course: schema.CourseFile, problems: list[Problem]) -> None:
+    n_weeks = course.weeks
     weeks = sorted(m.week for m in modules)
     if modules and weeks != list(range(1, n_weeks + 1)):
         problems.append(Problem("weeks/", "week", f"weeks must be 1..{n_weeks}, each once; found {weeks}"))
@@ -248,11 +277,24 @@ def _check_course_wide(modules: list[ModuleSpec], n_weeks: int, rules: dict, pro
                                         f"{slug!r} is also used in week {seen[slug]}"))
             seen[slug] = m.week
     by_week = {m.week: m for m in modules}
-    for week in rules.get("role_play", {}).get("summative_weeks", []):
+    for field, listed in (("role_play.summative_weeks", course.role_play.summative_weeks),
+                          ("attendance.required_live_weeks", course.attendance.required_live_weeks)):
+        for week in listed:
+            if week > n_weeks:
+                problems.append(Problem("course.toml", field, f"week {week} is past the last week ({n_weeks})"))
+    for week in course.role_play.summative_weeks:
         m = by_week.get(week)
         if m is not None and m.scenario.assessment != "summative":
             problems.append(Problem(f"weeks/ (week {week})", "scenario.assessment",
                                     "course.toml lists this week as summative; the scenario says formative"))
+    for m in modules:
+        if m.scenario.assessment == "summative" and m.week not in course.role_play.summative_weeks:
+            problems.append(Problem(f"weeks/ (week {m.week})", "scenario.assessment",
+                                    "the scenario is summative; add the week to course.toml's role_play.summative_weeks"))
+    sup = course.supervision
+    if sup and sup.categories and sum(c.min_hours for c in sup.categories) > sup.total_hours:
+        problems.append(Problem("course.toml", "supervision.categories",
+                                "the categories' min_hours add up to more than total_hours"))
 
 
 def _digest(root: Path) -> str:

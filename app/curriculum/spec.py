@@ -65,24 +65,27 @@ class ScenarioSpec:
     crisis: bool
     duration_minutes: int
     setting: str
-    mentee_brief: str
-    mentor_task: str
+    recipient_brief: str
+    practitioner_task: str
     observer_focus: str
     debrief_questions: tuple[str, ...]
     roles: tuple[RoleSpec, ...]
     content_note: str = ""
     alternative: str = ""
+    #: rubric criteria that do not fit this scenario: not graded, left out of the pass rule
+    not_applicable: tuple[str, ...] = ()
 
     def content(self) -> dict[str, Any]:
         return {
             "setting": self.setting,
-            "mentee_brief": self.mentee_brief,
-            "mentor_task": self.mentor_task,
+            "recipient_brief": self.recipient_brief,
+            "practitioner_task": self.practitioner_task,
             "observer_focus": self.observer_focus,
             "debrief_questions": list(self.debrief_questions),
             "roles": [r.__dict__.copy() for r in self.roles],
             "content_note": self.content_note,
             "alternative": self.alternative,
+            "not_applicable": list(self.not_applicable),
         }
 
 
@@ -91,6 +94,8 @@ class DiscussionSpec:
     slug: str
     title: str
     prompt: str
+    #: this week's own discussion rule, where module.toml sets one
+    rules: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

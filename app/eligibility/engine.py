@@ -58,6 +58,7 @@ class SupervisionEntry:
     day: date
     kind: str  # individual, triadic, group, live_observation, recorded_review
     minutes: int
+    category: str | None = None  # one of the program's hour categories, where it defines them
 
 
 @dataclass
@@ -68,6 +69,8 @@ class TraineeRecords:
     attendance: dict[int, str] = field(default_factory=dict)
     recordings_watched: set[int] = field(default_factory=set)
     quiz_best: dict[int, int] = field(default_factory=dict)
+    #: score of the latest submitted attempt, for programs where the latest attempt counts
+    quiz_latest: dict[int, int] = field(default_factory=dict)
     quiz_attempts: dict[int, int] = field(default_factory=dict)
     supervision: list[SupervisionEntry] = field(default_factory=list)
     conduct_signed: bool = False
@@ -105,30 +108,43 @@ def module_requirements(w: WeekPlan, r: TraineeRecords, rules: dict) -> list[Req
             missing="" if met else f"Read the week {w.week} lecture, “{w.title}”.",
         ))
     if modules.get("require_quiz_pass", True) and w.quiz_pass_percent is not None:
-        best = r.quiz_best.get(w.week)
-        met = best is not None and best >= w.quiz_pass_percent
-        used = r.quiz_attempts.get(w.week, 0)
-        left = max(0, w.quiz_max_attempts - used)
-        if met:
-            missing = ""
-        elif used and not left:
-            missing = (f"You have used all {w.quiz_max_attempts} attempts at the week {w.week} quiz "
-                       f"without reaching {w.quiz_pass_percent}%. Ask your instructor what to do next.")
-        elif best is not None:
-            missing = (f"Pass the week {w.week} quiz: {w.quiz_pass_percent}% needed, your best is {best}%; "
-                       f"{left} attempt{'s' if left != 1 else ''} left.")
-        else:
-            missing = f"Take the week {w.week} quiz ({w.quiz_pass_percent}% to pass)."
-        out.append(Requirement(
-            key=f"week-{w.week}-quiz", week=w.week, met=met,
-            label=f"Week {w.week}: pass the quiz ({w.quiz_pass_percent}%)",
-            progress=Progress(best or 0, w.quiz_pass_percent, "%"), missing=missing,
-        ))
+        out.append(quiz_requirement(w, r, rules.get("quizzes", {}).get("counts", "best")))
     if modules.get("require_roleplay") == "summative" and w.week in rules.get("role_play", {}).get("summative_weeks", []):
         out.append(roleplay_requirement(w, r))
-    if modules.get("require_discussion", False) and w.has_prompt:
-        out.append(discussion_requirement(w, r, rules.get("discussion", {})))
+    week_rules = week_discussion_rules(w.week, rules)
+    if week_rules["required"] and w.has_prompt:
+        out.append(discussion_requirement(w, r, week_rules))
     return out
+
+
+def quiz_requirement(w: WeekPlan, r: TraineeRecords, counts: str) -> Requirement:
+    """Pass the week's quiz; the program says whether the best or the latest attempt counts."""
+    score = (r.quiz_latest if counts == "latest" else r.quiz_best).get(w.week)
+    which = "latest" if counts == "latest" else "best"
+    met = score is not None and score >= w.quiz_pass_percent
+    used = r.quiz_attempts.get(w.week, 0)
+    left = max(0, w.quiz_max_attempts - used)
+    if met:
+        missing = ""
+    elif used and not left:
+        missing = (f"You have used all {w.quiz_max_attempts} attempts at the week {w.week} quiz "
+                   f"without reaching {w.quiz_pass_percent}%. Ask your instructor what to do next.")
+    elif score is not None:
+        missing = (f"Pass the week {w.week} quiz: {w.quiz_pass_percent}% needed, your {which} score is {score}%; "
+                   f"{left} attempt{'s' if left != 1 else ''} left.")
+    else:
+        missing = f"Take the week {w.week} quiz ({w.quiz_pass_percent}% to pass)."
+    label = f"Week {w.week}: pass the quiz ({w.quiz_pass_percent}%"
+    label += ", latest attempt counts)" if counts == "latest" else ")"
+    return Requirement(key=f"week-{w.week}-quiz", week=w.week, met=met, label=label,
+                       progress=Progress(score or 0, w.quiz_pass_percent, "%"), missing=missing)
+
+
+def week_discussion_rules(week: int, rules: dict) -> dict:
+    """The course's discussion rule, with the week's own settings from its module.toml on top."""
+    merged = {"required": rules.get("modules", {}).get("require_discussion", False), **rules.get("discussion", {})}
+    merged.update(rules.get("week_discussion", {}).get(str(week), {}))
+    return merged
 
 
 def roleplay_requirement(w: WeekPlan, r: TraineeRecords) -> Requirement:
@@ -144,7 +160,8 @@ def roleplay_requirement(w: WeekPlan, r: TraineeRecords) -> Requirement:
                        progress=Progress(1 if met else 0, 1, "role-play"), missing=missing)
 
 
-def _discussion_met(week: int, r: TraineeRecords, rules: dict) -> bool:
+def _discussion_met(week: int, r: TraineeRecords, course_rules: dict) -> bool:
+    rules = week_discussion_rules(week, course_rules)
     words = r.discussion_words.get(week)
     return (words is not None and words >= rules.get("initial_post_min_words", 0)
             and r.discussion_replies.get(week, 0) >= rules.get("peer_replies_min", 0))
@@ -163,7 +180,7 @@ def discussion_requirement(w: WeekPlan, r: TraineeRecords, rules: dict) -> Requi
     if replies < min_replies:
         more = min_replies - replies
         todo.append(f"reply to {more} {'more ' if replies else ''}post{'s' if more != 1 else ''} by others")
-    met = _discussion_met(w.week, r, rules)
+    met = posted and replies >= min_replies
     return Requirement(
         key=f"week-{w.week}-discussion", week=w.week, met=met,
         label=f"Week {w.week}: take part in the discussion ({min_words}-word post, {min_replies} peer "
@@ -175,13 +192,12 @@ def discussion_requirement(w: WeekPlan, r: TraineeRecords, rules: dict) -> Requi
 
 def discussion_requirements(plan: CoursePlan, r: TraineeRecords) -> list[Requirement]:
     """Course-wide: take part in at least `required_prompts` of the weekly prompts."""
-    rules = plan.rules.get("discussion", {})
-    target = rules.get("required_prompts")
+    target = plan.rules.get("discussion", {}).get("required_prompts")
     prompts = [w.week for w in plan.weeks if w.has_prompt]
     if not target or not prompts:
         return []
     target = min(target, len(prompts))
-    done = sum(1 for week in prompts if _discussion_met(week, r, rules))
+    done = sum(1 for week in prompts if _discussion_met(week, r, plan.rules))
     return [Requirement(
         key="discussion-prompts", met=done >= target,
         label=f"Take part in at least {target} of {len(prompts)} weekly discussions",
@@ -202,8 +218,9 @@ def attendance_requirements(plan: CoursePlan, r: TraineeRecords) -> list[Require
             label=f"Attend at least {target} of {len(plan.weeks)} live sessions",
             progress=Progress(counted, target, "sessions"),
             missing="" if counted >= target else
-            f"Attend {target - counted} more live session{'s' if target - counted != 1 else ''} "
-            "(an excused absence counts once you watch the recording).",
+            f"Attend {target - counted} more live session{'s' if target - counted != 1 else ''}"
+            + (" (an excused absence counts once you watch the recording)."
+               if rules.get("excused_counts_with_recording", True) else "."),
         ))
     required = [w for w in rules.get("required_live_weeks", []) if any(p.week == w for p in plan.weeks)]
     if required:
@@ -211,7 +228,9 @@ def attendance_requirements(plan: CoursePlan, r: TraineeRecords) -> list[Require
         todo = [w for w in required if w not in done]
         out.append(Requirement(
             key="required-live-weeks", met=not todo,
-            label="Attend the live sessions of weeks " + ", ".join(map(str, required)) + " in person",
+            label=f"Attend the live session{'s' if len(required) != 1 else ''} of week{'s' if len(required) != 1 else ''} "
+                  + ", ".join(map(str, required)) + " live"
+                  + ("" if rules.get("late_counts_as_present", True) else ", on time"),
             progress=Progress(len(done), len(required), "sessions"),
             missing="" if not todo else
             "Attend the live session of week " + ", ".join(map(str, todo)) + " (a recording does not count).",
@@ -219,8 +238,8 @@ def attendance_requirements(plan: CoursePlan, r: TraineeRecords) -> list[Require
     return out
 
 
-INDIVIDUAL_KINDS = ("individual", "triadic")
-OBSERVATION_KINDS = ("live_observation", "recorded_review")
+DEFAULT_INDIVIDUAL_KINDS = ("individual", "triadic")
+DEFAULT_OBSERVATION_KINDS = ("live_observation", "recorded_review")
 
 
 @dataclass(frozen=True)
@@ -238,28 +257,37 @@ class SupervisionTally:
     observation: int
     observations: int
     weeks: int
+    other: int = 0  # minutes of kinds that count toward the total only
+    #: minutes that count, by the program's hour category
+    by_category: dict[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
-        return self.individual + self.group + self.observation
+        return self.individual + self.group + self.observation + self.other
 
 
 def tally_supervision(entries: list[SupervisionEntry], rules: dict) -> SupervisionTally:
-    """Apply the counting rules: minimum length, group minimum and cap, categories, distinct weeks."""
+    """Apply the counting rules: minimum length, group minimum and cap, kinds, categories, distinct weeks."""
     min_len = rules.get("min_session_minutes", 0)
     group_min = rules.get("group_min_session_minutes", 0)
-    group_cap = round(rules.get("group_max_hours", 10_000) * 60)
+    cap_hours = rules.get("group_max_hours")
+    group_cap = round(cap_hours * 60) if cap_hours is not None else None
+    offered = rules.get("session_types")
+    individual_kinds = rules.get("individual_types", DEFAULT_INDIVIDUAL_KINDS)
+    observation_kinds = rules.get("observation_types", DEFAULT_OBSERVATION_KINDS)
     counted: list[CountedEntry] = []
     group_used = 0
     for e in sorted(entries, key=lambda e: e.day):
-        if e.minutes < min_len:
+        if offered is not None and e.kind not in offered:
+            counted.append(CountedEntry(e, 0, "This program does not count this kind of session."))
+        elif e.minutes < min_len:
             counted.append(CountedEntry(e, 0, f"Sessions under {min_len} minutes do not count."))
         elif e.kind == "group" and e.minutes < group_min:
             counted.append(CountedEntry(e, 0, f"Group sessions count only from {group_min} minutes."))
-        elif e.kind == "group":
+        elif e.kind == "group" and group_cap is not None:
             take = max(0, min(e.minutes, group_cap - group_used))
             group_used += take
-            reason = "" if take == e.minutes else f"Group hours count up to {group_cap // 60} hours in all."
+            reason = "" if take == e.minutes else f"Group hours count up to {_hours(group_cap)} hours in all."
             counted.append(CountedEntry(e, take, reason))
         else:
             counted.append(CountedEntry(e, e.minutes))
@@ -267,14 +295,27 @@ def tally_supervision(entries: list[SupervisionEntry], rules: dict) -> Supervisi
     def minutes(kinds) -> int:
         return sum(c.counted for c in counted if c.entry.kind in kinds)
 
+    by_category: dict[str, int] = {}
+    for c in counted:
+        if c.counted and c.entry.category:
+            by_category[c.entry.category] = by_category.get(c.entry.category, 0) + c.counted
+    known = set(individual_kinds) | set(observation_kinds) | {"group"}
     return SupervisionTally(
         entries=tuple(counted),
-        individual=minutes(INDIVIDUAL_KINDS),
+        individual=minutes(individual_kinds),
         group=minutes(("group",)),
-        observation=minutes(OBSERVATION_KINDS),
-        observations=sum(1 for c in counted if c.counted and c.entry.kind in OBSERVATION_KINDS),
+        observation=minutes(observation_kinds),
+        other=sum(c.counted for c in counted if c.entry.kind not in known),
+        observations=sum(1 for c in counted if c.counted and c.entry.kind in observation_kinds),
         weeks=len({c.entry.day.isocalendar()[:2] for c in counted if c.counted}),
+        by_category=by_category,
     )
+
+
+def kinds_phrase(kinds) -> str:
+    """'individual or triadic', 'live observation or recorded review': the program's kinds in words."""
+    words = [k.replace("_", " ") for k in kinds]
+    return " or ".join(words) if len(words) < 3 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
 def _hours(minutes: float) -> str:
@@ -310,16 +351,24 @@ def supervision_requirements(plan: CoursePlan, r: TraineeRecords) -> list[Requir
         hours_req("supervision-total", f"{_hours(rules['total_hours'] * 60)} hours of approved supervision",
                   t.total, rules["total_hours"], "supervision")
     if rules.get("individual_hours"):
+        kinds = kinds_phrase(rules.get("individual_types", DEFAULT_INDIVIDUAL_KINDS))
         hours_req("supervision-individual",
-                  f"{_hours(rules['individual_hours'] * 60)} hours of individual or triadic supervision",
-                  t.individual, rules["individual_hours"], "individual or triadic supervision")
+                  f"{_hours(rules['individual_hours'] * 60)} hours of {kinds} supervision",
+                  t.individual, rules["individual_hours"], f"{kinds} supervision")
+    for cat in rules.get("categories", []):
+        if cat.get("min_hours"):
+            hours_req(f"supervision-category-{cat['key']}",
+                      f"{_hours(cat['min_hours'] * 60)} hours of supervision in {cat['label']}",
+                      t.by_category.get(cat["key"], 0), cat["min_hours"], f"supervision in {cat['label']}")
     if rules.get("min_observations"):
         n, need = t.observations, rules["min_observations"]
+        kinds = kinds_phrase(rules.get("observation_types", DEFAULT_OBSERVATION_KINDS))
         out.append(Requirement(
             key="supervision-observation", met=n >= need,
-            label=f"At least {need} live observation or recorded review",
+            label=f"At least {need} supervision session{'s' if need != 1 else ''} by {kinds}",
             progress=Progress(n, need, "sessions"),
-            missing="" if n >= need else "Have your supervisor observe you live or review a recording with you.",
+            missing="" if n >= need else f"Have {need - n} more supervision session{'s' if need - n != 1 else ''} "
+                                         f"by {kinds} approved.",
         ))
     if rules.get("distinct_weeks"):
         n, need = t.weeks, rules["distinct_weeks"]

@@ -71,19 +71,22 @@ def load_records(cohort: Cohort, user_ids: list[int]) -> dict[int, TraineeRecord
         .where(LiveSession.cohort_id == cohort.id, RecordingView.user_id.in_(user_ids))
     ):
         records[uid].recordings_watched.add(week)
-    for uid, week, best, count in db.session.execute(
-        sa.select(QuizAttempt.user_id, Module.week, sa.func.max(QuizAttempt.score_percent),
-                  sa.func.count(QuizAttempt.submitted_at))
+    for uid, week, score in db.session.execute(
+        sa.select(QuizAttempt.user_id, Module.week, QuizAttempt.score_percent)
         .join(Quiz, Quiz.id == QuizAttempt.quiz_id).join(Module, Module.id == Quiz.module_id)
-        .where(QuizAttempt.cohort_id == cohort.id, QuizAttempt.user_id.in_(user_ids))
-        .group_by(QuizAttempt.user_id, Module.week)
+        .where(QuizAttempt.cohort_id == cohort.id, QuizAttempt.user_id.in_(user_ids),
+               QuizAttempt.submitted_at.is_not(None))
+        .order_by(QuizAttempt.submitted_at, QuizAttempt.id)
     ):
-        if count:
-            records[uid].quiz_attempts[week] = count
-        if best is not None:
-            records[uid].quiz_best[week] = best
-    for uid, day, kind, minutes in db.session.execute(approved_supervision(user_ids)):
-        records[uid].supervision.append(SupervisionEntry(day, kind.value, minutes))
+        r = records[uid]
+        r.quiz_attempts[week] = r.quiz_attempts.get(week, 0) + 1
+        if score is not None:
+            r.quiz_best[week] = max(score, r.quiz_best.get(week, score))
+            r.quiz_latest[week] = score  # rows come oldest first, so the last one stays
+    shared = bool(((cohort.course.rules or {}).get("supervision") or {}).get("count_sessions_from_other_programs"))
+    for uid, day, kind, minutes, category in db.session.execute(
+            approved_supervision(user_ids, None if shared else cohort.id)):
+        records[uid].supervision.append(SupervisionEntry(day, kind.value, minutes, category))
     for uid in db.session.scalars(sa.select(ConductSignature.user_id).where(
             ConductSignature.course_id == cohort.course_id, ConductSignature.user_id.in_(user_ids))):
         records[uid].conduct_signed = True
@@ -104,14 +107,17 @@ def load_records(cohort: Cohort, user_ids: list[int]) -> dict[int, TraineeRecord
     return records
 
 
-def approved_supervision(user_ids: list[int]) -> sa.Select:
-    """Approved sessions still in force (an approved amendment supersedes its original)."""
-    return (sa.select(SupervisionSession.trainee_id, SupervisionSession.session_date,
-                      SupervisionSession.supervision_type, SupervisionSession.duration_minutes)
+def approved_supervision(user_ids: list[int], cohort_id: int | None) -> sa.Select:
+    """Approved sessions still in force (an approved amendment supersedes its original), logged for
+    the cohort's program, or for any program when `cohort_id` is None."""
+    stmt = (sa.select(SupervisionSession.trainee_id, SupervisionSession.session_date,
+                      SupervisionSession.supervision_type, SupervisionSession.duration_minutes,
+                      SupervisionSession.category)
             .where(SupervisionSession.trainee_id.in_(user_ids),
                    SupervisionSession.status == SessionStatus.APPROVED,
                    SupervisionSession.superseded_at.is_(None))
             .order_by(SupervisionSession.session_date))
+    return stmt if cohort_id is None else stmt.where(SupervisionSession.cohort_id == cohort_id)
 
 
 def _load_discussion(cohort: Cohort, user_ids: list[int], records: dict[int, TraineeRecords]) -> None:

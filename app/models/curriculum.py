@@ -33,7 +33,8 @@ class Course(ArchivableMixin, db.Model):
     title: Mapped[str] = mapped_column(sa.String(200))
     version: Mapped[str] = mapped_column(sa.String(40))
     summary: Mapped[str] = mapped_column(sa.Text, default="")
-    #: the rule tables of course.toml (quizzes, modules, attendance, ...), verbatim
+    #: the rule tables of course.toml (quizzes, modules, attendance, ...) with every default filled in,
+    #: and its week count, as checked by app/curriculum/schema.py
     rules: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     source_digest: Mapped[str] = mapped_column(sa.String(64), default="")
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -43,6 +44,11 @@ class Course(ArchivableMixin, db.Model):
     modules: Mapped[list[Module]] = relationship(
         back_populates="course", order_by="Module.week"
     )
+
+    @property
+    def week_count(self) -> int:
+        """How many weeks the program runs, from its course.toml."""
+        return int((self.rules or {}).get("weeks") or 0)
 
     def __repr__(self) -> str:
         return f"<Course {self.slug} {self.version}>"

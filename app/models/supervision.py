@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.db import UTCDateTime, enum_column, utcnow
 from app.extensions import db
 from app.models.users import User
+
+if TYPE_CHECKING:
+    from app.models.orgs import Cohort
 
 
 class CredentialType(enum.StrEnum):
@@ -109,6 +112,10 @@ class SupervisionSession(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     supervisor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    #: the enrollment (cohort) whose program these hours count for
+    cohort_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cohorts.id"), index=True)
+    #: one of the program's hour categories (course.toml [[supervision.categories]]), where it has them
+    category: Mapped[str | None] = mapped_column(sa.String(80))
     session_date: Mapped[date] = mapped_column(sa.Date)
     start_time: Mapped[time] = mapped_column(sa.Time)
     duration_minutes: Mapped[int]
@@ -140,6 +147,7 @@ class SupervisionSession(db.Model):
     trainee: Mapped[User] = relationship(foreign_keys=[trainee_id])
     supervisor: Mapped[User] = relationship(foreign_keys=[supervisor_id])
     amends: Mapped[SupervisionSession | None] = relationship(remote_side=[id])
+    cohort: Mapped[Cohort | None] = relationship("Cohort")
 
     @property
     def is_locked(self) -> bool:

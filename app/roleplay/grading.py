@@ -28,6 +28,7 @@ from app.models import (
     RolePlaySubmission,
     Rubric,
     RubricGrade,
+    Scenario,
     SubmissionStatus,
     User,
 )
@@ -81,8 +82,9 @@ def _titles(rubric: Rubric) -> dict[str, str]:
     return {c.key: c.title for c in active_criteria(rubric)}
 
 
-def check_levels(levels: dict[str, int | None], rubric: Rubric) -> dict[str, int]:
-    criteria = active_criteria(rubric)
+def check_levels(levels: dict[str, int | None], rubric: Rubric, scenario: Scenario | None = None) -> dict[str, int]:
+    """One allowed level for each criterion that applies to the scenario."""
+    criteria = active_criteria(rubric, scenario)
     missing = rules_.missing_criteria(levels, [(c.key, c.title) for c in criteria])
     if missing:
         raise IncompleteRubric(missing)
@@ -108,8 +110,8 @@ def save_grade(submission: RolePlaySubmission, cohort: Cohort, rubric: Rubric, *
                             "Nothing of yours was saved; what you typed is still below. "
                             "Check the submission's new status and save again if you still may.")
     role = role_for(submission, grader, cohort)
-    levels_ = check_levels(levels, rubric)
     scenario = submission.scenario
+    levels_ = check_levels(levels, rubric, scenario)
     course_rules = cohort.course.rules or {}
     rp_rules = course_rules.get("role_play", {})
     verdict = rules_.evaluate_pass(levels_, rubric.pass_rule or {}, crisis=scenario.crisis, titles=_titles(rubric))

@@ -30,7 +30,7 @@ def grade(submission_id: int):
     sub, cohort = load_submission(submission_id)
     authorize(policy.can_grade(current_user, sub, cohort))
     rubric = services.rubric_for(cohort.course_id) or abort(404)
-    criteria = services.active_criteria(rubric)
+    criteria = services.active_criteria(rubric, sub.scenario)
     form = rubric_form(rubric, criteria, base=GradeBase)()
     try:
         role = grading.role_for(sub, current_user, cohort)

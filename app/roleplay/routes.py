@@ -103,7 +103,7 @@ def submission(submission_id: int):
         attempts = services.attempts_of(sub.scenario, cohort, current_user)
         refusal = services.next_attempt_refusal(attempts, sub.scenario, cohort.course.rules or {})
     return render_template("roleplay/submission.html", sub=sub, cohort=cohort, rubric=rubric,
-                           criteria=services.active_criteria(rubric) if rubric else [], released=released,
+                           criteria=services.active_criteria(rubric, sub.scenario) if rubric else [], released=released,
                            owner=owner, refusal=refusal, week=sub.scenario.module.week,
                            show_reflection=policy.can_see_reflection(current_user, sub, cohort),
                            can_grade=policy.can_grade(current_user, sub, cohort))

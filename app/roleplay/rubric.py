@@ -29,6 +29,9 @@ def describe_pass_rule(rule: Mapping, titles: Mapping[str, str]) -> list[str]:
         lines.append(f"Every criterion at level {rule['min_level']} or higher.")
     if rule.get("min_mean") is not None:
         lines.append(f"Mean level at least {rule['min_mean']:g}.")
+    if rule.get("min_criteria_at_level"):
+        at = rule["min_criteria_at_level"]
+        lines.append(f"At least {at['count']} criteria at level {at['level']} or higher.")
     for gate in rule.get("gates", []):
         where = " (crisis scenarios only)" if gate.get("crisis_only") else ""
         lines.append(f"{_title(titles, gate['criterion'])} at level {gate['min_level']} or higher{where}.")
@@ -49,6 +52,13 @@ def evaluate_pass(levels: Mapping[str, int], rule: Mapping, *, crisis: bool,
     min_mean = rule.get("min_mean")
     if min_mean is not None and mean < min_mean:
         reasons.append(f"The mean level is {mean:.2f}; at least {min_mean:g} is needed.")
+    at = rule.get("min_criteria_at_level")
+    if at:
+        # criteria marked not applicable are not graded, so fewer may be present than the rule names
+        need = min(at["count"], len(levels))
+        have = sum(1 for level in levels.values() if level >= at["level"])
+        if have < need:
+            reasons.append(f"{have} criteria are at level {at['level']} or higher; at least {need} must be.")
     for gate in rule.get("gates", []):
         if gate.get("crisis_only") and not crisis:
             continue

@@ -44,8 +44,10 @@ def rubric_for(course_id: int) -> Rubric | None:
         .options(selectinload(Rubric.criteria)).order_by(Rubric.id))
 
 
-def active_criteria(rubric: Rubric):
-    return [c for c in rubric.criteria if c.archived_at is None]
+def active_criteria(rubric: Rubric, scenario: Scenario | None = None):
+    """The rubric's current criteria, less those the scenario's files mark not applicable."""
+    skip = set((scenario.content or {}).get("not_applicable", [])) if scenario is not None else set()
+    return [c for c in rubric.criteria if c.archived_at is None and c.key not in skip]
 
 
 def attempts_of(scenario: Scenario, cohort: Cohort, trainee: User) -> list[RolePlaySubmission]:
@@ -64,8 +66,10 @@ def max_attempts(scenario: Scenario, rules: dict) -> int | None:
     return 1 + int(rules.get("role_play", {}).get("remediation_attempts", 0))
 
 
-def next_attempt_refusal(attempts: list[RolePlaySubmission], scenario: Scenario, rules: dict) -> str | None:
-    """Why the trainee cannot submit a new attempt now, or None when they can."""
+def next_attempt_refusal(attempts: list[RolePlaySubmission], scenario: Scenario, rules: dict,
+                         now: datetime | None = None) -> str | None:
+    """Why the trainee cannot submit a new attempt now, or None when they can: grading still running,
+    passed, attempts used up, or the program's remediation window closed since the last result."""
     if attempts:
         last = attempts[-1]
         if not last.is_final:
@@ -76,6 +80,12 @@ def next_attempt_refusal(attempts: list[RolePlaySubmission], scenario: Scenario,
     if limit is not None and len(attempts) >= limit:
         return (f"You have used all {limit} attempts at this assessed role-play. "
                 "Ask your instructor what happens next.")
+    window = rules.get("role_play", {}).get("remediation_window_days")
+    if scenario.is_summative and attempts and window and attempts[-1].released_at is not None:
+        closes = attempts[-1].released_at + timedelta(days=window)
+        if (now or utcnow()) > closes:
+            return (f"The {window}-day window to resubmit this assessed role-play closed on {closes:%B %-d, %Y}. "
+                    "Ask your instructor what happens next.")
     return None
 
 

@@ -19,7 +19,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from app.models import CredentialType, DeliveryMode, SupervisionType
 from app.models.supervision import TOPICS
-from app.supervision.services import MAX_MINUTES, MIN_MINUTES, SUMMARY_MAX
+from app.supervision.services import SUMMARY_MAX
 
 
 class CheckboxesField(SelectMultipleField):
@@ -27,14 +27,22 @@ class CheckboxesField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
 class SessionForm(FlaskForm):
+    cohort_id = SelectField("Program", coerce=_optional_int, validate_choice=False,
+                            description="The program these hours count toward.")
     supervisor_id = SelectField("Supervisor", coerce=int, validators=[InputRequired()])
     session_date = DateField("Date of the session", validators=[InputRequired(message="Enter the date.")])
     start_time = TimeField("Start time", validators=[InputRequired(message="Enter the start time.")])
     duration_minutes = IntegerField(
         "Length in minutes", validators=[InputRequired(message="Enter the length in minutes.")],
-        description=f"Between {MIN_MINUTES} and {MAX_MINUTES}. Sessions under 30 minutes are kept but do not count.")
+        description="The program's rules say which lengths count; the hours ledger shows what counted.")
     supervision_type = SelectField("Type", choices=[SelectChoice(t.value, t.label) for t in SupervisionType])
+    category = SelectField("Hour category", validate_choice=False,
+                           description="What the session was mainly about, in your program's categories.")
     delivery_mode = SelectField("How it took place", choices=[SelectChoice(m.value, m.label) for m in DeliveryMode])
     topics = CheckboxesField("Topics", choices=[SelectChoice(k, v) for k, v in TOPICS.items()])
     summary = TextAreaField(
@@ -48,9 +56,13 @@ class SessionForm(FlaskForm):
     save = SubmitField("Save draft")
     submit = SubmitField("Submit to supervisor")
 
-    def __init__(self, *args, supervisors=(), **kwargs):
+    def __init__(self, *args, supervisors=(), programs=(), types=(), categories=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.supervisor_id.choices = [SelectChoice(s.id, s.name) for s in supervisors]
+        self.cohort_id.choices = [SelectChoice(c.id, f"{c.course.title} ({c.name})") for c in programs]
+        if types:
+            self.supervision_type.choices = [SelectChoice(t.value, t.label) for t in SupervisionType if t.value in types]
+        self.category.choices = [SelectChoice("", "Choose a category")] + [SelectChoice(k, v) for k, v in categories]
 
 
 class DecisionForm(FlaskForm):
@@ -74,7 +86,8 @@ class GroupSessionForm(FlaskForm):
     session_date = DateField("Date of the session", validators=[InputRequired(message="Enter the date.")])
     start_time = TimeField("Start time", validators=[InputRequired(message="Enter the start time.")])
     duration_minutes = IntegerField("Length in minutes", validators=[InputRequired()],
-                                    description="Group sessions count from 60 minutes.")
+                                    description="Each attendee's program says from how many minutes group sessions count.")
+    category = SelectField("Hour category", validate_choice=False)
     delivery_mode = SelectField("How it took place", choices=[SelectChoice(m.value, m.label) for m in DeliveryMode])
     topics = CheckboxesField("Topics", choices=[SelectChoice(k, v) for k, v in TOPICS.items()])
     summary = TextAreaField("Summary", validators=[Length(max=SUMMARY_MAX)],
@@ -84,9 +97,11 @@ class GroupSessionForm(FlaskForm):
     password = PasswordField("Your password (your electronic signature)")
     submit = SubmitField("Create and sign")
 
-    def __init__(self, *args, supervisees=(), **kwargs):
+    def __init__(self, *args, supervisees=(), categories=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.attendee_ids.choices = [SelectChoice(u.id, u.name) for u in supervisees]
+        self.category.choices = [SelectChoice("", "None (the attendees' programs have no categories)")] + [
+            SelectChoice(k, v) for k, v in categories]
 
 
 class DeclineForm(FlaskForm):

@@ -1,4 +1,5 @@
-"""Reminders for sessions waiting on a supervisor: the supervisor after 7 days, the org admin after 14."""
+"""Reminders for sessions waiting on a supervisor: the supervisor first, then the org admin, after the days
+each program sets in its course files."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from app.db import utcnow
 from app.extensions import db
 from app.mailer import queue_mail
 from app.models import Role, SessionStatus, SupervisionSession, User
+from app.supervision.services import rules_of
 
 
-def send_reminders(*, backend: str, queue_url: Callable[[], str], remind_days: int = 7, escalate_days: int = 14,
-                   now: datetime | None = None) -> tuple[int, int]:
-    """Returns (supervisor reminders, escalations). Each session is reminded and escalated once."""
+def send_reminders(*, backend: str, queue_url: Callable[[], str], remind_days: int | None = None,
+                   escalate_days: int | None = None, now: datetime | None = None) -> tuple[int, int]:
+    """Returns (supervisor reminders, escalations). Each session is reminded and escalated once, after the
+    days its program's [supervision] rules set (remind_after_days, escalate_after_days) unless overridden."""
     now = now or utcnow()
     waiting = list(db.session.scalars(
         sa.select(SupervisionSession).where(SupervisionSession.status == SessionStatus.SUBMITTED)
@@ -23,14 +26,17 @@ def send_reminders(*, backend: str, queue_url: Callable[[], str], remind_days: i
     reminded = escalated = 0
     for s in waiting:
         age = now - s.submitted_at
-        if age >= timedelta(days=remind_days) and s.reminded_at is None:
+        rules = rules_of(s.cohort)
+        remind_after = remind_days if remind_days is not None else rules.get("remind_after_days", 7)
+        escalate_after = escalate_days if escalate_days is not None else rules.get("escalate_after_days", 14)
+        if age >= timedelta(days=remind_after) and s.reminded_at is None:
             queue_mail(to=s.supervisor.email, subject="A supervision session is waiting for your sign-off",
                        body=(f"Hello {s.supervisor.first_name},\n\n{s.trainee.name} submitted a supervision session "
                              f"from {s.session_date:%B %d} {age.days} days ago. Please approve or return it:\n\n"
                              f"{queue_url()}\n"), backend=backend)
             s.reminded_at = now
             reminded += 1
-        if age >= timedelta(days=escalate_days) and s.escalated_at is None and s.trainee.organization_id:
+        if age >= timedelta(days=escalate_after) and s.escalated_at is None and s.trainee.organization_id:
             admins = db.session.scalars(sa.select(User).where(
                 User.role == Role.ORG_ADMIN, User.organization_id == s.trainee.organization_id,
                 User.is_active.is_(True))).all()

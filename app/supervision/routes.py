@@ -33,7 +33,20 @@ def _input(form: SessionForm) -> services.SessionInput:
         supervision_type=SupervisionType(form.supervision_type.data),
         delivery_mode=DeliveryMode(form.delivery_mode.data), topics=form.topics.data or [],
         summary=form.summary.data or "", action_items=form.action_items.data or "",
-        attested=form.attested.data, identifiers_confirmed=form.identifiers_confirmed.data)
+        attested=form.attested.data, identifiers_confirmed=form.identifiers_confirmed.data,
+        cohort_id=form.cohort_id.data, category=form.category.data or None)
+
+
+def _program_arg() -> int | None:
+    """?program=<cohort id>: which of a trainee's programs a ledger shows (ignored when not theirs)."""
+    return request.args.get("program", type=int)
+
+
+def _session_form(**kwargs) -> SessionForm:
+    """The log form with the trainee's supervisors, programs, and the kinds and categories they count."""
+    programs = services.programs_of(current_user)
+    return SessionForm(supervisors=services.supervisors_of(current_user), programs=programs,
+                       types=services.offered_types(programs), categories=services.categories_of(programs), **kwargs)
 
 
 def _show_refusal(form, exc: services.SupervisionRefused) -> None:
@@ -69,13 +82,13 @@ def _load_session(session_id: int) -> SupervisionSession:
 @bp.get("/")
 @guard(policy.can_log_supervision)
 def index():
-    return render_template("supervision/ledger.html", ledger=ledgers.ledger_for(current_user), own=True)
+    return render_template("supervision/ledger.html", ledger=ledgers.ledger_for(current_user, _program_arg()), own=True)
 
 
 @bp.route("/sessions/new", methods=["GET", "POST"])
 @guard(policy.can_log_supervision)
 def new_session():
-    form = SessionForm(supervisors=services.supervisors_of(current_user))
+    form = _session_form()
     if form.validate_on_submit() and _save(form, lambda data, submit: services.log_session(
             current_user, data, submit=submit)):
         return redirect(url_for("supervision.index"))
@@ -86,8 +99,7 @@ def _own_session_form(session_id: int) -> tuple[SupervisionSession, SessionForm]
     """One of the current trainee's sessions and the log form, filled from it on GET."""
     session = _load_session(session_id)
     authorize(policy.can_change_hours_record(current_user, session))
-    form = SessionForm(obj=session if request.method == "GET" else None,
-                       supervisors=services.supervisors_of(current_user))
+    form = _session_form(obj=session if request.method == "GET" else None)
     if request.method == "GET":
         form.attested.data = False  # attest again each time
     return session, form
@@ -158,14 +170,16 @@ def decide(session_id: int):
 @bp.route("/group/new", methods=["GET", "POST"])
 @guard(policy.can_sign_off)
 def new_group_session():
-    form = GroupSessionForm(supervisees=services.supervisees_of(current_user))
+    supervisees = services.supervisees_of(current_user)
+    form = GroupSessionForm(supervisees=supervisees, categories=services.categories_of(
+        [c for u in supervisees for c in services.programs_of(u)]))
     if form.validate_on_submit():
         data = services.GroupInput(
             attendee_ids=form.attendee_ids.data or [], session_date=form.session_date.data,
             start_time=form.start_time.data, duration_minutes=form.duration_minutes.data,
             delivery_mode=DeliveryMode(form.delivery_mode.data), topics=form.topics.data or [],
             summary=form.summary.data or "", action_items=form.action_items.data or "",
-            identifiers_confirmed=form.identifiers_confirmed.data)
+            identifiers_confirmed=form.identifiers_confirmed.data, category=form.category.data or None)
         try:
             rows = services.create_group_session(current_user, data, password=form.password.data,
                                                  ip=request.remote_addr)
@@ -224,13 +238,13 @@ def trainee_ledger(trainee_id: int):
     trainee = db.session.get(User, trainee_id) or abort(404)
     supervises = services.is_supervisor_of(current_user, trainee.id)
     not_found_unless(policy.can_view_trainee_hours(current_user, trainee, supervises=supervises))
-    return render_template("supervision/ledger.html", ledger=ledgers.ledger_for(trainee), own=False)
+    return render_template("supervision/ledger.html", ledger=ledgers.ledger_for(trainee, _program_arg()), own=False)
 
 
 @bp.get("/statement.pdf")
 @guard(policy.can_log_supervision)
 def statement():
-    ledger = ledgers.ledger_for(current_user)
+    ledger = ledgers.ledger_for(current_user, _program_arg())
     record = ledgers.create_statement(ledger)
     db.session.commit()
     pdf = ledgers.statement_pdf(ledger, record, url_for("supervision.verify_statement",

@@ -33,7 +33,6 @@ from app.models.orgs import CURRENT_STATUSES
 from app.models.supervision import TOPICS
 from app.supervision.phi import find_identifiers
 
-MIN_MINUTES, MAX_MINUTES = 15, 180
 SUMMARY_MAX = 1000
 
 
@@ -62,6 +61,9 @@ class SessionInput:
     action_items: str = ""
     attested: bool = False
     identifiers_confirmed: bool = False
+    #: the program (cohort) the hours are for; None when the trainee is in exactly one
+    cohort_id: int | None = None
+    category: str | None = None
 
 
 def supervisors_of(trainee: User) -> list[User]:
@@ -82,28 +84,81 @@ def training_start(trainee: User) -> date | None:
         .where(Enrollment.user_id == trainee.id, Enrollment.status.in_(CURRENT_STATUSES)))
 
 
-def supervision_rules(trainee: User) -> dict:
-    cohort = db.session.scalar(
+def programs_of(trainee: User) -> list[Cohort]:
+    """The cohorts (one per program) whose supervision rules apply to the trainee, earliest first."""
+    return list(db.session.scalars(
         sa.select(Cohort).join(Enrollment, Enrollment.cohort_id == Cohort.id)
         .where(Enrollment.user_id == trainee.id, Enrollment.status.in_(CURRENT_STATUSES))
-        .order_by(Cohort.start_date))
-    return (cohort.course.rules or {}).get("supervision", {}) if cohort else {}
+        .order_by(Cohort.start_date, Cohort.id)))
 
 
-def _check(trainee: User, data: SessionInput, *, ignore_id: int | None = None, revision: int = 0) -> None:
+def rules_of(cohort: Cohort | None) -> dict:
+    """The program's [supervision] rules; empty when it has none."""
+    return ((cohort.course.rules or {}).get("supervision") or {}) if cohort else {}
+
+
+def supervision_rules(trainee: User) -> dict:
+    programs = programs_of(trainee)
+    return rules_of(programs[0]) if programs else {}
+
+
+def offered_types(cohorts: list[Cohort]) -> list[str]:
+    """Session kinds any of these programs accepts, in the platform's order."""
+    offered = {k for c in cohorts for k in rules_of(c).get("session_types", [])}
+    return [t.value for t in SupervisionType if t.value in offered]
+
+
+def categories_of(cohorts: list[Cohort]) -> list[tuple[str, str]]:
+    """(key, label) of every hour category these programs define."""
+    seen: dict[str, str] = {}
+    for c in cohorts:
+        for cat in rules_of(c).get("categories", []):
+            seen.setdefault(cat["key"], cat["label"])
+    return list(seen.items())
+
+
+def program_for(trainee: User, cohort_id: int | None) -> Cohort:
+    programs = programs_of(trainee)
+    if not programs:
+        raise SupervisionRefused("You need to be enrolled in a cohort to log supervision.")
+    if cohort_id is None and len(programs) == 1:
+        return programs[0]
+    chosen = next((c for c in programs if c.id == cohort_id), None)
+    if chosen is None:
+        raise SupervisionRefused("Choose the program these hours are for.", "cohort_id")
+    return chosen
+
+
+def _check_rules(rules: dict, kind: str, minutes: int, category: str | None, who: str = "") -> None:
+    """The program's own rules for one session: kinds offered, length, category."""
+    if not rules:
+        raise SupervisionRefused(f"{who}This program has no supervised-practice requirement to log hours for.")
+    if kind not in rules.get("session_types", []):
+        raise SupervisionRefused(f"{who}This program does not count {kind.replace('_', ' ')} sessions.",
+                                 "supervision_type")
+    longest = rules.get("max_session_minutes", 480)
+    if not 1 <= (minutes or 0) <= longest:
+        raise SupervisionRefused(f"{who}A session lasts between 1 and {longest} minutes in this program; "
+                                 "log longer days as separate sessions.", "duration_minutes")
+    keys = [c["key"] for c in rules.get("categories", [])]
+    if keys and category not in keys:
+        labels = ", ".join(c["label"] for c in rules["categories"])
+        raise SupervisionRefused(f"{who}Choose the hour category this session counts toward ({labels}).", "category")
+    if not keys and category:
+        raise SupervisionRefused(f"{who}This program has no hour categories; leave the category empty.", "category")
+
+
+def _check(trainee: User, data: SessionInput, *, ignore_id: int | None = None, revision: int = 0) -> Cohort:
     if data.supervisor_id not in {s.id for s in supervisors_of(trainee)}:
         raise SupervisionRefused("Choose one of your assigned supervisors.", "supervisor_id")
-    if not MIN_MINUTES <= (data.duration_minutes or 0) <= MAX_MINUTES:
-        raise SupervisionRefused(f"A session lasts between {MIN_MINUTES} and {MAX_MINUTES} minutes; "
-                                 "log longer days as separate sessions.", "duration_minutes")
+    cohort = program_for(trainee, data.cohort_id)
+    _check_rules(rules_of(cohort), data.supervision_type.value, data.duration_minutes, data.category or None)
     today = utcnow().astimezone(ZoneInfo(trainee.timezone)).date()
     if data.session_date > today:
         raise SupervisionRefused("The session date is in the future. Log sessions after they happen.",
                                  "session_date")
     start = training_start(trainee)
-    if start is None:
-        raise SupervisionRefused("You need to be enrolled in a cohort to log supervision.")
-    if data.session_date < start:
+    if start is not None and data.session_date < start:
         raise SupervisionRefused(f"The session is before your training started ({start:%B %-d, %Y}).",
                                  "session_date")
     unknown = set(data.topics) - set(TOPICS)
@@ -121,19 +176,27 @@ def _check(trainee: User, data: SessionInput, *, ignore_id: int | None = None, r
     findings = find_identifiers(f"{data.summary}\n{data.action_items}")
     if findings and not data.identifiers_confirmed:
         raise IdentifiersFound(findings)
+    return cohort
 
 
-def _apply(session: SupervisionSession, data: SessionInput) -> None:
+def _apply(session: SupervisionSession, data: SessionInput, cohort: Cohort) -> None:
     for name in ("supervisor_id", "session_date", "start_time", "duration_minutes", "supervision_type",
                  "delivery_mode", "topics", "action_items"):
         setattr(session, name, getattr(data, name))
     session.summary = data.summary.strip()
     session.action_items = data.action_items.strip()
+    session.cohort_id = cohort.id
+    session.category = data.category or None
 
 
-def _submit(session: SupervisionSession, data: SessionInput, now: datetime) -> None:
+def _submit(session: SupervisionSession, data: SessionInput, now: datetime, rules: dict,
+            tz: str = "UTC") -> None:
     if not data.attested:
         raise SupervisionRefused("Confirm the attestation to submit the session to your supervisor.", "attested")
+    window = rules.get("submit_within_days")
+    if window and (now.astimezone(ZoneInfo(tz)).date() - data.session_date).days > window:
+        raise SupervisionRefused(f"This program takes sessions submitted within {window} days of the session; "
+                                 "this one is older. Ask your program director about an exception.", "session_date")
     session.attested_at = session.submitted_at = now
     session.status = SessionStatus.SUBMITTED
     session.return_reason = None
@@ -143,12 +206,12 @@ def log_session(trainee: User, data: SessionInput, *, submit: bool, now: datetim
                 amends: SupervisionSession | None = None) -> SupervisionSession:
     now = now or utcnow()
     revision = amends.revision + 1 if amends else 0
-    _check(trainee, data, revision=revision)
+    cohort = _check(trainee, data, revision=revision)
     session = SupervisionSession(trainee_id=trainee.id, revision=revision,
                                  amends_id=amends.id if amends else None)
-    _apply(session, data)
+    _apply(session, data, cohort)
     if submit:
-        _submit(session, data, now)
+        _submit(session, data, now, {} if amends else rules_of(cohort), trainee.timezone)
     db.session.add(session)
     db.session.flush()
     return session
@@ -161,10 +224,10 @@ def update_session(session: SupervisionSession, trainee: User, data: SessionInpu
     if not session.is_editable:
         raise SupervisionRefused("This session is waiting for, or already has, your supervisor's decision "
                                  "and cannot be changed. Approved sessions are corrected with an amendment.")
-    _check(trainee, data, ignore_id=session.id, revision=session.revision)
-    _apply(session, data)
+    cohort = _check(trainee, data, ignore_id=session.id, revision=session.revision)
+    _apply(session, data, cohort)
     if submit:
-        _submit(session, data, now or utcnow())
+        _submit(session, data, now or utcnow(), {} if session.amends_id else rules_of(cohort), trainee.timezone)
     db.session.flush()
 
 
@@ -304,6 +367,12 @@ class GroupInput:
     summary: str = ""
     action_items: str = ""
     identifiers_confirmed: bool = False
+    category: str | None = None
+
+
+def _group_program(trainee: User) -> Cohort | None:
+    """The attendee's program that counts group supervision (the earliest, when several do)."""
+    return next((c for c in programs_of(trainee) if "group" in rules_of(c).get("session_types", [])), None)
 
 
 def create_group_session(supervisor: User, data: GroupInput, *, password: str, now: datetime | None = None,
@@ -324,18 +393,26 @@ def create_group_session(supervisor: User, data: GroupInput, *, password: str, n
     key = str(uuid.uuid4())
     for uid in sorted(set(data.attendee_ids)):
         trainee = supervisees[uid]
+        program = _group_program(trainee)
         single = SessionInput(supervisor_id=supervisor.id, session_date=data.session_date,
                               start_time=data.start_time, duration_minutes=data.duration_minutes,
                               supervision_type=SupervisionType.GROUP, delivery_mode=data.delivery_mode,
                               topics=data.topics, summary=data.summary, action_items=data.action_items,
-                              identifiers_confirmed=data.identifiers_confirmed)
+                              identifiers_confirmed=data.identifiers_confirmed,
+                              cohort_id=program.id if program else -1, category=data.category)
         try:
-            _check(trainee, single)
+            if program is None:
+                raise SupervisionRefused("their program does not count group supervision.", "attendee_ids")
+            cap = rules_of(program).get("group_max_size")
+            if cap and len(set(data.attendee_ids)) > cap:
+                raise SupervisionRefused(f"their program counts group sessions of at most {cap} attendees.",
+                                         "attendee_ids")
+            cohort = _check(trainee, single)
         except SupervisionRefused as exc:
             raise SupervisionRefused(f"{trainee.name}: {exc}", exc.field) from None
         row = SupervisionSession(trainee_id=uid, group_key=key, status=SessionStatus.TO_CONFIRM,
                                  submitted_at=now, signed_at=now, credential_snapshot=cred.snapshot())
-        _apply(row, single)
+        _apply(row, single, cohort)
         db.session.add(row)
         db.session.flush()
         row.signature_hash = hashlib.sha256(signature_payload(row, supervisor, now).encode()).hexdigest()
