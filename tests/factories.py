@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, date, datetime, time, timedelta
 
+import sqlalchemy as sa
+
 from app.db import utcnow
 from app.extensions import db
 from app.models import (
@@ -155,6 +157,9 @@ def make_credential(supervisor: User, *, verified: bool = True, **kw) -> Supervi
 def make_supervision(trainee: User, supervisor: User, *, status: SessionStatus = SessionStatus.SUBMITTED,
                      **kw) -> SupervisionSession:
     n = next(_seq)
+    if "cohort_id" not in kw:  # the trainee's first program, as when they log it with one enrollment
+        kw["cohort_id"] = db.session.scalar(sa.select(Enrollment.cohort_id).join(Cohort).where(
+            Enrollment.user_id == trainee.id).order_by(Cohort.start_date, Cohort.id))
     values = {"trainee_id": trainee.id, "supervisor_id": supervisor.id,
               "session_date": date.today() - timedelta(days=1), "start_time": time(9, n % 60),
               "duration_minutes": 60, "supervision_type": SupervisionType.INDIVIDUAL,

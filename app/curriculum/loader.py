@@ -59,7 +59,8 @@ def load_course(path: str | Path) -> CourseSpec:
         raise CourseInvalid(problems)
 
     modules = [m for d in week_dirs if (m := _read_module(root, d, course, rubric, problems))]
-    _check_course_wide(modules, course, problems)
+    if len(modules) == len(week_dirs):  # a week that failed to load is reported already
+        _check_course_wide(modules, course, problems)
     if problems or rubric is None:
         raise CourseInvalid(problems)
     return CourseSpec(
@@ -104,12 +105,35 @@ def _problems(rel: str, model: type[BaseModel], exc: ValidationError) -> list[Pr
             near = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
             hint = f"; did you mean {near[0]!r}?" if near else (f"; known keys here: {', '.join(known)}" if known else "")
             out.append(Problem(rel, where, f"is not a known key{hint}"))
-        elif err["type"] == "missing":
-            out.append(Problem(rel, where, "is required"))
         else:
-            msg = err["msg"].removeprefix("Value error, ")
-            out.append(Problem(rel, where, msg))
+            out.append(Problem(rel, where, _message(err)))
     return out
+
+
+def _message(err: dict) -> str:
+    """A pydantic error in the words a course author would use."""
+    kind, ctx, value = err["type"], err.get("ctx", {}), err.get("input")
+    shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
+    messages = {
+        "missing": "is required",
+        "int_type": f"must be a whole number, not {shown}",
+        "float_type": f"must be a number, not {shown}",
+        "bool_type": f"must be true or false, not {shown}",
+        "string_type": f"must be text, not {shown}",
+        "list_type": "must be a list [ ... ]",
+        "model_type": "must be a table",
+        "dict_type": "must be a table",
+        "greater_than_equal": f"must be at least {ctx.get('ge')}, not {shown}",
+        "less_than_equal": f"must be at most {ctx.get('le')}, not {shown}",
+        "string_pattern_mismatch": f"{shown} is not allowed here (lower-case letters, digits and hyphens "
+                                   "for keys and slugs; see courses/README.md)",
+        "string_too_short": "must not be empty",
+        "too_short": f"must have at least {ctx.get('min_length')} items",
+        "too_long": f"must have at most {ctx.get('max_length')} items",
+    }
+    if kind == "literal_error":
+        return f"{shown} is not one of {ctx.get('expected', '').replace(' or ', ', ')}"
+    return messages.get(kind, err["msg"].removeprefix("Value error, "))
 
 
 def _dotted(loc: list) -> str:

@@ -15,7 +15,7 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", m
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True)]
 Count = Annotated[int, Field(ge=0, le=10_000)]
-Hours = Annotated[float, Field(ge=0, le=10_000)]
+Hours = Annotated[int | float, Field(ge=0, le=10_000)]
 Week = Annotated[int, Field(ge=1, le=52)]
 
 #: the structural kinds of supervision session the platform knows how to record
@@ -41,9 +41,9 @@ class Range(Strict):
 # course.toml -------------------------------------------------------------------
 
 class ContactHours(Strict):
-    lecture: Hours = 0.0
-    role_play: Hours = 0.0
-    discussion: Hours = 0.0
+    lecture: Hours = 0
+    role_play: Hours = 0
+    discussion: Hours = 0
 
 
 class ContentPolicy(Strict):
@@ -99,7 +99,7 @@ class RolePlayRules(Strict):
 class HourCategory(Strict):
     key: Slug
     label: Text
-    min_hours: Hours = 0.0
+    min_hours: Hours = 0
 
 
 class SupervisionRules(Strict):
@@ -108,8 +108,8 @@ class SupervisionRules(Strict):
     observation_types: list[SupervisionKind] = ["live_observation", "recorded_review"]
     min_session_minutes: Count = 0
     max_session_minutes: int = Field(default=480, ge=1, le=1440)
-    total_hours: Hours = 0.0
-    individual_hours: Hours = 0.0
+    total_hours: Hours = 0
+    individual_hours: Hours = 0
     group_max_hours: Hours | None = None
     group_min_session_minutes: Count = 0
     group_max_size: int | None = Field(default=None, ge=2, le=200)

@@ -63,8 +63,8 @@ def week(cohort_id: int, week: int):
     rows = services.list_threads(ctx.cohort, week, current_user)
     mine = None
     if ctx.enrolled:
-        mine = [r for r in trainee_progress(current_user, ctx.cohort).week_requirements(week)
-                if r.key.endswith("-discussion")]
+        status = trainee_progress(current_user, ctx.cohort).discussion_status(week)
+        mine = [status] if status else []
     reports = services.open_report_count(ctx.cohort) if policy.can_moderate(current_user, ctx.cohort) else None
     return render_template("discuss/week.html", ctx=ctx, rows=rows, mine=mine, reports=reports)
 

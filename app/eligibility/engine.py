@@ -130,7 +130,7 @@ def quiz_requirement(w: WeekPlan, r: TraineeRecords, counts: str) -> Requirement
         missing = (f"You have used all {w.quiz_max_attempts} attempts at the week {w.week} quiz "
                    f"without reaching {w.quiz_pass_percent}%. Ask your instructor what to do next.")
     elif score is not None:
-        missing = (f"Pass the week {w.week} quiz: {w.quiz_pass_percent}% needed, your {which} score is {score}%; "
+        missing = (f"Pass the week {w.week} quiz: {w.quiz_pass_percent}% needed, your {which} is {score}%; "
                    f"{left} attempt{'s' if left != 1 else ''} left.")
     else:
         missing = f"Take the week {w.week} quiz ({w.quiz_pass_percent}% to pass)."
@@ -358,7 +358,7 @@ def supervision_requirements(plan: CoursePlan, r: TraineeRecords) -> list[Requir
     for cat in rules.get("categories", []):
         if cat.get("min_hours"):
             hours_req(f"supervision-category-{cat['key']}",
-                      f"{_hours(cat['min_hours'] * 60)} hours of supervision in {cat['label']}",
+                      f"{_amount(cat['min_hours'] * 60)} of supervision in {cat['label']}",
                       t.by_category.get(cat["key"], 0), cat["min_hours"], f"supervision in {cat['label']}")
     if rules.get("min_observations"):
         n, need = t.observations, rules["min_observations"]

@@ -24,9 +24,18 @@ class TraineeProgress:
     current_module: Module | None = None
     current_session: LiveSession | None = None
     left: list[str] = field(default_factory=list)
+    records: engine.TraineeRecords | None = None
 
     def week_requirements(self, week: int) -> list[engine.Requirement]:
         return [r for r in self.requirements if r.week == week]
+
+    def discussion_status(self, week: int) -> engine.Requirement | None:
+        """Where the trainee stands on the week's prompt, whether it is required for the week or counts
+        toward a course-wide number of prompts."""
+        w = next((w for w in self.plan.weeks if w.week == week and w.has_prompt), None)
+        if w is None or self.records is None:
+            return None
+        return engine.discussion_requirement(w, self.records, engine.week_discussion_rules(week, self.plan.rules))
 
     def week_percent(self, week: int) -> int:
         return engine.overall_percent(self.week_requirements(week))
@@ -53,6 +62,7 @@ def trainee_progress(user: User, cohort: Cohort) -> TraineeProgress:
         states=engine.module_states(reqs, plan, records), overall=engine.overall_percent(reqs),
         open_weeks=open_weeks, current_module=services.get_module(cohort, shown_week) if shown_week else None,
         current_session=services.get_live_session(cohort, shown_week) if shown_week else None, left=left,
+        records=records,
     )
 
 
@@ -86,7 +96,8 @@ def cohort_week_rows(cohort: Cohort, week: int) -> list[WeekRow]:
     for e in enrollments:
         r = records[e.user_id]
         states = engine.module_states(engine.evaluate(r, plan), plan, r)
-        best = r.quiz_best.get(week)
+        counts_latest = plan.rules.get("quizzes", {}).get("counts") == "latest"
+        best = (r.quiz_latest if counts_latest else r.quiz_best).get(week)
         rows.append(WeekRow(
             enrollment=e, viewed=week in r.lectures_viewed, attempted=week in started.get(e.user_id, set()),
             best=best, passed=bool(week_plan and week_plan.quiz_pass_percent is not None and best is not None

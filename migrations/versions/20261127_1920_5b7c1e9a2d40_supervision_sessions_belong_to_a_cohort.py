@@ -18,9 +18,15 @@ depends_on = None
 
 
 def upgrade():
-    op.add_column('supervision_sessions', sa.Column(
-        'cohort_id', sa.Integer(),
-        sa.ForeignKey('cohorts.id', name=op.f('fk_supervision_sessions_cohort_id_cohorts')), nullable=True))
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite adds a column with its foreign key in place; a batch copy of a populated table is
+        # what this avoids (it fails with foreign keys enforced).
+        op.execute("ALTER TABLE supervision_sessions ADD COLUMN cohort_id INTEGER "
+                   "CONSTRAINT fk_supervision_sessions_cohort_id_cohorts REFERENCES cohorts (id)")
+    else:
+        op.add_column('supervision_sessions', sa.Column('cohort_id', sa.Integer(), nullable=True))
+        op.create_foreign_key(op.f('fk_supervision_sessions_cohort_id_cohorts'), 'supervision_sessions',
+                              'cohorts', ['cohort_id'], ['id'])
     op.add_column('supervision_sessions', sa.Column('category', sa.String(length=80), nullable=True))
     op.create_index(op.f('ix_supervision_sessions_cohort_id'), 'supervision_sessions', ['cohort_id'], unique=False)
     op.execute(sa.text(

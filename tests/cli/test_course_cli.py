@@ -35,33 +35,64 @@ def _edit(path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
+def _blank(path, key: str) -> None:
+    """Empty a multi-line string key."""
+    text = path.read_text()
+    start = text.index(f'{key} = """')
+    end = text.index('"""', start + len(key) + 6) + 3
+    path.write_text(text[:start] + f'{key} = ""' + text[end:])
+
+
 BREAKAGES = {
     "missing quiz file": (lambda r: (_week(r, 3) / "quiz.toml").unlink(),
                           "quiz.toml: file is missing"),
     "TOML syntax error": (lambda r: _edit(_week(r, 2) / "module.toml", "week = 2", "week = = 2"),
                           "module.toml: is not valid TOML"),
     "short lecture": (lambda r: (_week(r, 4) / "lecture.md").write_text("# Short\n\nToo short."),
-                      "lecture.md: has 3 words; at least 700 are required"),
+                      "lecture.md: has 3 words; this program's [content] min_lecture_words is 700"),
     "week out of range": (lambda r: _edit(_week(r, 5) / "module.toml", "week = 5", "week = 99"),
-                          "module.toml: week: must be between 1 and 52, not 99"),
+                          "module.toml: week: must be at most 52, not 99"),
     "duplicate module slug": (
         lambda r: _edit(_week(r, 2) / "module.toml", 'slug = "scope-and-boundaries"',
                         'slug = "what-is-therapeutic-mentoring"'),
         "module slug: 'what-is-therapeutic-mentoring' is also used in week 1"),
     "bad assessment": (lambda r: _edit(_week(r, 1) / "scenario.toml", 'assessment = "formative"',
                                        'assessment = "graded"'),
-                       "scenario.toml: assessment: 'graded' is not one of formative, summative"),
+                       "scenario.toml: assessment: 'graded' is not one of 'formative', 'summative'"),
     "summative week marked formative": (
         lambda r: _edit(_week(r, 6) / "scenario.toml", 'assessment = "summative"', 'assessment = "formative"'),
         "scenario.assessment: course.toml lists this week as summative"),
     "crisis scenario without content note": (
-        lambda r: _edit(_week(r, 9) / "scenario.toml", "content_note", "content_note_x"),
-        "scenario.toml: content_note: is required"),
+        lambda r: _edit(_week(r, 9) / "scenario.toml", "content_note = ", "content_note_x = "),
+        "scenario.toml: content_note_x: is not a known key; did you mean 'content_note'?"),
+    "crisis scenario with an empty content note": (
+        lambda r: _blank(_week(r, 9) / "scenario.toml", "content_note"),
+        "a crisis scenario needs a content_note and an alternative activity"),
+    "misspelt certificate key": (lambda r: _edit(r / "course.toml", "valid_years = 2", "valid_yeras = 2"),
+                                 "course.toml: certificate.valid_yeras: is not a known key; did you mean 'valid_years'?"),
+    "misspelt rubric key": (lambda r: _edit(r / "rubric.toml", "min_mean = 2.75", "min_meen = 2.75"),
+                            "rubric.toml: pass_rule.min_meen: is not a known key; did you mean 'min_mean'?"),
+    "a key the platform does not enforce": (
+        lambda r: _edit(r / "course.toml", "remediation_attempts = 1", "remediation_attempts = 1\nmin_turns_as_observer = 2"),
+        "course.toml: role_play.min_turns_as_observer: is not a known key"),
+    "quiz rule outside its choices": (lambda r: _edit(r / "course.toml", 'counts = "best"', 'counts = "first"'),
+                                      "course.toml: quizzes.counts: 'first' is not one of 'best', 'latest'"),
+    "category minimums above the total": (
+        lambda r: _edit(r / "course.toml", "escalate_after_days = 14",
+                        'escalate_after_days = 14\ncategories = [{ key = "ethics", label = "Ethics", min_hours = 20 }]'),
+        "supervision.categories: the categories' min_hours add up to more than total_hours"),
+    "not-applicable criterion unknown": (
+        lambda r: _edit(_week(r, 2) / "scenario.toml", 'assessment = "formative"',
+                        'assessment = "formative"\nnot_applicable = ["no-such-criterion"]'),
+        "not_applicable: 'no-such-criterion' is not a criterion key of rubric.toml"),
+    "content policy: too few questions": (
+        lambda r: _edit(r / "course.toml", "min_quiz_questions = 5", "min_quiz_questions = 50"),
+        "quiz.toml: questions: has"),
     "rubric anchors missing a level": (
         lambda r: _edit(r / "rubric.toml", '  "Adapts pace and tone to the mentee; notices and repairs ruptures.",\n', ""),
-        "rubric.toml: criteria[1].anchors: must have 4 to 4 items, not 3"),
+        "rubric.toml: criteria engagement-rapport: needs one anchor per level (4), has 3"),
     "pass mark not a number": (lambda r: _edit(r / "course.toml", "pass_percent = 80", 'pass_percent = "80"'),
-                               "course.toml: quizzes.pass_percent: must be a whole number"),
+                               "course.toml: quizzes.pass_percent: must be a whole number, not '80'"),
 }
 
 

@@ -25,8 +25,8 @@ def test_the_engine_lists_every_requirement_and_waits_for_the_last(nearly_comple
     reqs = services.requirements_for(nc["trainee"], nc["cohort"])
     unmet = [r.key for r in reqs if not r.met]
     assert unmet == ["code-of-conduct", "final-signoff"]
-    # weekly lecture, quiz and discussion; 2 role-plays; attendance; 10 of 12 discussions; hours; conduct, sign-off
-    assert len(reqs) == 12 * 3 + 2 + 2 + 1 + 4 + 2
+    # weekly lecture and quiz; 2 role-plays; attendance (2); 10 of 12 discussions; hours (4); conduct, sign-off
+    assert len(reqs) == 12 * 2 + 2 + 2 + 1 + 4 + 2
     assert not engine.ready_for_signoff(reqs)
     assert services.issue_due([nc["trainee"].id], issuer_settings(app)) == []
     services.sign_conduct(nc["trainee"], nc["cohort"])

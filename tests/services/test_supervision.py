@@ -31,9 +31,9 @@ def submitted(s, db, **kw) -> SupervisionSession:
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    ({"duration_minutes": 0}, "between 15 and 180 minutes"),
-    ({"duration_minutes": -30}, "between 15 and 180 minutes"),
-    ({"duration_minutes": 181}, "between 15 and 180 minutes"),
+    ({"duration_minutes": 0}, "between 1 and 180 minutes"),
+    ({"duration_minutes": -30}, "between 1 and 180 minutes"),
+    ({"duration_minutes": 181}, "between 1 and 180 minutes"),
     ({"session_date": date.today() + timedelta(days=2)}, "in the future"),
     ({"session_date": date.today() - timedelta(weeks=6)}, "before your training started"),
     ({"topics": ["gossip"]}, "Choose topics from the list"),

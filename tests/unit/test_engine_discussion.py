@@ -20,21 +20,51 @@ from tests.conftest import COURSE_DIR
 
 
 @pytest.fixture(scope="module")
-def plan() -> CoursePlan:
+def shipped() -> CoursePlan:
     spec = load_course(COURSE_DIR)
     weeks = tuple(WeekPlan(m.week, m.title, m.quiz.pass_percent, m.quiz.max_attempts,
                            has_prompt=m.discussion is not None) for m in spec.modules)
     return CoursePlan(weeks=weeks, rules=spec.rules)
 
 
+@pytest.fixture(scope="module")
+def plan(shipped) -> CoursePlan:
+    """The shipped rules, with each week's discussion required for its module (a program may say so)."""
+    rules = copy.deepcopy(shipped.rules)
+    rules["modules"]["require_discussion"] = True
+    return CoursePlan(shipped.weeks, rules)
+
+
 def by_key(reqs):
     return {r.key: r for r in reqs}
 
 
-def test_the_course_files_set_the_rule(plan):
-    rules = plan.rules["discussion"]
+def test_the_course_files_set_the_rule(shipped):
+    rules = shipped.rules["discussion"]
     assert (rules["initial_post_min_words"], rules["peer_replies_min"], rules["required_prompts"]) == (150, 2, 10)
-    assert plan.rules["modules"]["require_discussion"] is True
+    # the course-wide count decides, so one missed week does not make the certificate impossible
+    assert shipped.rules["modules"]["require_discussion"] is False
+
+
+def test_one_missed_discussion_still_meets_the_shipped_rules(shipped):
+    r = TraineeRecords(discussion_words=dict.fromkeys(range(1, 13), 200),
+                       discussion_replies=dict.fromkeys(range(1, 13), 2))
+    del r.discussion_words[7], r.discussion_replies[7]
+    reqs = by_key(evaluate(r, shipped))
+    assert reqs["discussion-prompts"].met
+    assert not any(k.startswith("week-") and k.endswith("-discussion") for k in reqs)
+
+
+def test_a_week_can_set_its_own_discussion_rule(plan):
+    rules = copy.deepcopy(plan.rules)
+    rules["week_discussion"] = {"3": {"initial_post_min_words": 50, "peer_replies_min": 0}}
+    r = TraineeRecords(discussion_words={3: 60, 4: 60})
+    reqs = by_key(evaluate(r, CoursePlan(plan.weeks, rules)))
+    assert reqs["week-3-discussion"].met
+    assert not reqs["week-4-discussion"].met  # the course's 150 words still apply in week 4
+    rules["week_discussion"] = {"3": {"required": False}}
+    reqs = by_key(evaluate(r, CoursePlan(plan.weeks, rules)))
+    assert "week-3-discussion" not in reqs and "week-4-discussion" in reqs
 
 
 def test_nothing_posted_says_both_parts_are_missing(plan):

@@ -66,7 +66,8 @@ def test_requirements_are_met_exactly_at_their_targets(rules):
     reqs = _reqs(weeks, rules)
     assert reqs["supervision-total"].met and reqs["supervision-individual"].met and reqs["supervision-weeks"].met
     assert not reqs["supervision-observation"].met
-    assert reqs["supervision-observation"].missing.startswith("Have your supervisor observe you")
+    assert reqs["supervision-observation"].missing == (
+        "Have 1 more supervision session by live observation or recorded review approved.")
     short = _reqs(weeks[:-1] + [e(49, "individual", 89)], rules)
     assert not short["supervision-total"].met
     assert short["supervision-total"].missing == "Log another 1 minute of supervision, approved by your supervisor."
@@ -78,3 +79,46 @@ def test_group_hours_beyond_the_cap_do_not_fill_the_total(rules):
     assert reqs["supervision-total"].progress.current == 6
     assert not reqs["supervision-total"].met
     assert reqs["supervision-total"].missing == "Log another 6 hours of supervision, approved by your supervisor."
+
+
+def _program(rules: dict, **changes) -> dict:
+    return {**rules, **changes}
+
+
+def test_a_program_can_exclude_triadic_from_individual_hours(rules):
+    entries = [e(7 * i, "triadic", 90) for i in range(4)]
+    assert _reqs(entries, rules)["supervision-individual"].met
+    peer = _program(rules, individual_types=["individual"], individual_hours=6)
+    reqs = _reqs(entries, peer)
+    assert not reqs["supervision-individual"].met
+    assert reqs["supervision-individual"].label == "6 hours of individual supervision"
+
+
+def test_kinds_a_program_does_not_offer_do_not_count(rules):
+    peer = _program(rules, session_types=["individual", "group"], individual_types=["individual"],
+                    observation_types=[])
+    t = tally_supervision([e(0, "recorded_review", 60), e(7, "individual", 60)], peer)
+    assert [c.counted for c in t.entries] == [0, 60]
+    assert t.entries[0].reason == "This program does not count this kind of session."
+
+
+def test_hour_categories_each_need_their_minimum(rules):
+    cats = [{"key": "advocacy", "label": "Advocacy", "min_hours": 2},
+            {"key": "ethics", "label": "Ethical responsibility", "min_hours": 1}]
+    program = _program(rules, categories=cats)
+    entries = [SupervisionEntry(MONDAY, "individual", 120, "advocacy"),
+               SupervisionEntry(MONDAY + timedelta(days=7), "individual", 30, "ethics")]
+    reqs = _reqs(entries, program)
+    assert reqs["supervision-category-advocacy"].met
+    ethics = reqs["supervision-category-ethics"]
+    assert not ethics.met and ethics.label == "1 hour of supervision in Ethical responsibility"
+    assert ethics.missing == "Log another 30 minutes of supervision in Ethical responsibility, approved by your supervisor."
+    # a session under the program's minimum length fills no category
+    short = _reqs([SupervisionEntry(MONDAY, "individual", 20, "advocacy")], program)
+    assert short["supervision-category-advocacy"].progress.current == 0
+
+
+def test_without_a_group_cap_all_group_hours_count(rules):
+    uncapped = _program(rules, group_max_hours=None)
+    t = tally_supervision([e(7 * i, "group", 120) for i in range(6)], uncapped)
+    assert t.group == 12 * 60

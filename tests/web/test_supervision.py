@@ -38,7 +38,7 @@ def test_logging_flags_identifiers_and_keeps_what_was_typed(supervised, app, db)
     assert "Called his mom at 617-555-0199" in text
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SupervisionSession)) == 0
     response = client.post(page, data={**form(supervised, duration_minutes="0"), "csrf_token": csrf_token(client, page)})
-    assert "between 15 and 180 minutes" in response.get_data(as_text=True)
+    assert "between 1 and 180 minutes" in response.get_data(as_text=True)
     ok = client.post(page, data={**form(supervised), "csrf_token": csrf_token(client, page)})
     assert ok.status_code == 302
     ledger = client.get("/supervision/").get_data(as_text=True)
