@@ -73,7 +73,8 @@ BREAKAGES = {
     "misspelt rubric key": (lambda r: _edit(r / "rubric.toml", "min_mean = 2.75", "min_meen = 2.75"),
                             "rubric.toml: pass_rule.min_meen: is not a known key; did you mean 'min_mean'?"),
     "a key the platform does not enforce": (
-        lambda r: _edit(r / "course.toml", "remediation_attempts = 1", "remediation_attempts = 1\nmin_turns_as_observer = 2"),
+        lambda r: _edit(r / "course.toml", "remediation_attempts = 1",
+                        "remediation_attempts = 1\nmin_turns_as_observer = 2"),
         "course.toml: role_play.min_turns_as_observer: is not a known key"),
     "quiz rule outside its choices": (lambda r: _edit(r / "course.toml", 'counts = "best"', 'counts = "first"'),
                                       "course.toml: quizzes.counts: 'first' is not one of 'best', 'latest'"),
