@@ -16,10 +16,10 @@ $(VENV)/.deps: requirements.txt requirements-dev.txt | $(BIN)/activate
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@
 
-## setup: install, migrate, import the course, seed demo users (prints their logins)
+## setup: install, migrate, import every program under courses/, seed demo users (prints their logins)
 setup: $(VENV)/.deps
 	$(BIN)/flask --app wsgi db upgrade
-	$(BIN)/flask --app wsgi course import courses/therapeutic-mentoring
+	for c in courses/*/; do $(BIN)/flask --app wsgi course import "$$c" || exit 1; done
 	$(BIN)/flask --app wsgi demo seed
 
 ## run: everything above, then serve on http://127.0.0.1:5000

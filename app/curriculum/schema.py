@@ -121,6 +121,17 @@ class SupervisionRules(Strict):
     count_sessions_from_other_programs: bool = False
     categories: list[HourCategory] = []
 
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults_follow_offer(cls, data):
+        """Unset individual/observation kinds default to those of the defaults that the program offers."""
+        if isinstance(data, dict) and isinstance(data.get("session_types"), list):
+            offered = data["session_types"]
+            data = dict(data)
+            data.setdefault("individual_types", [k for k in ("individual", "triadic") if k in offered])
+            data.setdefault("observation_types", [k for k in ("live_observation", "recorded_review") if k in offered])
+        return data
+
     @model_validator(mode="after")
     def _consistent(self):
         offered = set(self.session_types)

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from app.learn import quizzes
 from app.models import Module, Quiz, QuizAttempt
+from tests import factories
 
 
 def week_quiz(db, week: int) -> Quiz:
@@ -145,3 +146,28 @@ def test_two_simultaneous_submissions_score_once(running_cohort, db, app):
     db.session.expire_all()
     stored = db.session.get(QuizAttempt, attempt.id)
     assert stored.score_percent in (0, 100)
+
+
+def test_a_program_where_the_latest_attempt_counts(course, db):
+    """quizzes.counts = "latest": a pass followed by a fail no longer meets the week."""
+    from app.eligibility import engine
+    from app.eligibility.records import load_plan, load_records
+
+    org = factories.make_org()
+    cohort = factories.make_cohort(course, org)
+    trainee = factories.make_user(factories.Role.TRAINEE, organization_id=org.id)
+    factories.make_enrollment(cohort, trainee)
+    quiz = db.session.scalar(sa.select(Quiz).join(Module).where(Module.course_id == course.id, Module.week == 1))
+    factories.make_attempt(quiz, cohort, trainee, submitted=True, score_percent=100, passed=True)
+    factories.make_attempt(quiz, cohort, trainee, submitted=True, score_percent=40, passed=False)
+    db.session.commit()
+
+    def week1(counts: str) -> engine.Requirement:
+        rules = {**course.rules, "quizzes": {**course.rules["quizzes"], "counts": counts}}
+        plan = engine.CoursePlan(load_plan(course).weeks, rules)
+        reqs = engine.evaluate(load_records(cohort, [trainee.id])[trainee.id], plan)
+        return next(q for q in reqs if q.key == "week-1-quiz")
+
+    assert week1("best").met
+    latest = week1("latest")
+    assert not latest.met and "your latest is 40%" in latest.missing and "latest attempt counts" in latest.label

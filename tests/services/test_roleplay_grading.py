@@ -257,3 +257,18 @@ def test_retention_deletes_old_recordings_only(rc, db, runner):
     assert sorted(p.name for p in rc["upload_dir"].iterdir()) == [f"{sub_new.id:032d}.mp4"]
     old = db.session.scalar(sa.select(Recording).where(Recording.submission_id == sub_old.id))
     assert old.deleted_at is not None
+
+
+def test_the_remediation_window_closes_resubmission(rc, db):
+    set_role_play_rules(db, rc["course"], double_mark_share=0, remediation_attempts=1, remediation_window_days=21)
+    sub = submit(rc)
+    grade(rc, sub, "grader_a", FAIL)
+    grade(rc, sub, "grader_b", FAIL)
+    attempts = services.attempts_of(sub.scenario, rc["cohort"], rc["trainee"])
+    inside = sub.released_at + timedelta(days=21)
+    assert services.next_attempt_refusal(attempts, sub.scenario, rc["course"].rules, now=inside) is None
+    late = services.next_attempt_refusal(attempts, sub.scenario, rc["course"].rules, now=inside + timedelta(hours=1))
+    assert late and "21-day window to resubmit" in late
+    set_role_play_rules(db, rc["course"], remediation_window_days=None)
+    assert services.next_attempt_refusal(attempts, sub.scenario, rc["course"].rules,
+                                         now=inside + timedelta(days=300)) is None

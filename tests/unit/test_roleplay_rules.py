@@ -139,3 +139,22 @@ def test_type_comes_from_content_not_name(tmp_path):
     name, mime, ext, size = store(io.BytesIO(MP4), tmp_path, max_bytes=10_000)
     assert (tmp_path / name).read_bytes() == MP4 and mime == "video/mp4" and size == len(MP4)
     assert name.endswith(".mp4") and len(name) == 36  # generated, not the uploader's name
+
+
+def test_at_least_n_criteria_at_a_level():
+    rule = {"min_level": 1, "min_criteria_at_level": {"count": 4, "level": 2}}
+    three = {"a": 2, "b": 2, "c": 2, "d": 1, "e": 1}
+    verdict = r.evaluate_pass(three, rule, crisis=False)
+    assert not verdict.passed and verdict.reasons == ["3 criteria are at level 2 or higher; at least 4 must be."]
+    assert r.evaluate_pass({**three, "d": 3}, rule, crisis=False).passed
+    assert "At least 4 criteria at level 2 or higher." in r.describe_pass_rule(rule, {})
+
+
+def test_not_applicable_criteria_are_left_out_of_the_rule():
+    """A scenario's not-applicable criteria are not graded: the mean, the gates and the at-level count
+    are taken over the criteria that apply."""
+    rule = {"min_mean": 2.5, "min_criteria_at_level": {"count": 5, "level": 2},
+            "gates": [{"criterion": "safety", "min_level": 3, "crisis_only": False}]}
+    graded = {"a": 3, "b": 2, "c": 3, "d": 2}  # "safety" not applicable here; only four criteria apply
+    verdict = r.evaluate_pass(graded, rule, crisis=False)
+    assert verdict.passed and verdict.mean == 2.5
