@@ -86,6 +86,17 @@ BREAKAGES = {
         lambda r: _edit(_week(r, 2) / "scenario.toml", 'assessment = "formative"',
                         'assessment = "formative"\nnot_applicable = ["no-such-criterion"]'),
         "not_applicable: 'no-such-criterion' is not a criterion key of rubric.toml"),
+    "content policy: objectives": (
+        lambda r: _edit(r / "course.toml", "objectives = { min = 2, max = 10 }", "objectives = { min = 2, max = 3 }"),
+        "objectives: has 6; [content] objectives allows 2 to 3"),
+    "content policy: live session length": (
+        lambda r: _edit(r / "course.toml", "live_session_minutes = { min = 30, max = 240 }",
+                        "live_session_minutes = { min = 30, max = 60 }"),
+        "live_session.minutes: is 120; [content] live_session_minutes allows 30 to 60"),
+    "content policy: scenario length": (
+        lambda r: _edit(r / "course.toml", "scenario_minutes = { min = 5, max = 120 }",
+                        "scenario_minutes = { min = 5, max = 10 }"),
+        "duration_minutes: is 15; [content] scenario_minutes allows 5 to 10"),
     "content policy: too few questions": (
         lambda r: _edit(r / "course.toml", "min_quiz_questions = 5", "min_quiz_questions = 50"),
         "quiz.toml: questions: has"),

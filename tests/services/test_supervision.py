@@ -227,3 +227,16 @@ def test_group_session_refusals(supervised, db, ids, password, message):
         services.create_group_session(s["supervisor"], group(s, db, attendee_ids), password=password)
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SupervisionSession)) == 0
+
+
+def test_reminder_and_escalation_days_come_from_the_program(supervised, db):
+    s = supervised
+    course = s["cohort"].course
+    course.rules = {**course.rules, "supervision": {**course.rules["supervision"],
+                                                    "remind_after_days": 3, "escalate_after_days": 5}}
+    waiting = submitted(s, db)
+    now = utcnow()
+    waiting.submitted_at = now - timedelta(days=4)
+    db.session.commit()
+    assert send_reminders(backend="outbox", queue_url=lambda: "x", now=now) == (1, 0)
+    assert send_reminders(backend="outbox", queue_url=lambda: "x", now=now + timedelta(days=1, hours=1)) == (0, 1)

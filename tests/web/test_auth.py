@@ -97,6 +97,8 @@ def test_password_reset_by_emailed_single_use_link(client, db):
     response = _request_reset(client, "reset@example.org")
     assert "Check your email" in response.get_data(as_text=True)
     link = _reset_link(db, "reset@example.org")
+    body = db.session.scalar(sa.select(OutboxMessage.body).where(OutboxMessage.to_address == "reset@example.org"))
+    assert "for your Recovery Workforce Training account" in body and "Therapeutic Mentoring" not in body
     assert client.get(link).status_code == 200
     response = client.post(link, data={"new_password": "a brand new phrase", "confirm": "a brand new phrase",
                                        "csrf_token": csrf_token(client, link)})

@@ -18,7 +18,7 @@ INVITE = re.compile(r"http://localhost(/invitation/\S+)")
 
 @pytest.fixture
 def open_cohort(db):
-    course = factories.make_course(title="Therapeutic Mentoring")
+    course = factories.make_course(title="Peer Recovery Specialist Certificate", rules={"weeks": 8})
     factories.make_module(course, 1)
     cohort = factories.make_cohort(course, None, name="Open Spring", start=date.today() + timedelta(days=20),
                                    open_seats=2)
@@ -47,6 +47,8 @@ def confirm(client, path: str):
 def test_the_catalog_lists_upcoming_open_cohorts_with_places_left(client, open_cohort):
     page = client.get("/catalog/").get_data(as_text=True)
     assert "Open Spring" in page and "2 places left." in page
+    assert "Peer Recovery Specialist Certificate · 8 weeks · starts" in page
+    assert "12-week" not in page and "therapeutic mentoring" not in page.lower()
     assert "Not Listed" not in page and "Partner Only" not in page
     assert client.get(f"/catalog/cohorts/{open_cohort['org_cohort'].id}/signup").status_code == 404
     assert "See the open cohorts" in client.get("/login").get_data(as_text=True)
@@ -57,6 +59,8 @@ def test_signing_up_mails_a_link_and_only_confirming_enrolls(app, client, open_c
     assert "We sent a confirmation link for Open Spring to Ana@Example.org" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
     path = confirm_link(db, "ana@example.org")
+    mail = db.session.scalar(sa.select(OutboxMessage.body).where(OutboxMessage.to_address == "ana@example.org"))
+    assert "a place in the cohort Open Spring (Peer Recovery Specialist Certificate)" in mail
     visitor = app.test_client()
     assert "Confirm your place in Open Spring" in visitor.get(path).get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Enrollment)) == 0  # a GET enrolls nobody
@@ -64,8 +68,10 @@ def test_signing_up_mails_a_link_and_only_confirming_enrolls(app, client, open_c
     assert "You have a place in Open Spring" in page
     ana = db.session.scalar(sa.select(User).where(User.email == "ana@example.org"))
     assert ana.role is Role.TRAINEE and ana.organization_id is None and ana.password_hash is None
-    invite = db.session.scalar(sa.select(OutboxMessage.body).where(OutboxMessage.subject.contains("invited")))
-    assert INVITE.search(invite)
+    invite = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.subject.contains("invited")))
+    assert INVITE.search(invite.body)
+    assert invite.subject == "You are invited to Recovery Workforce Training"
+    assert "has created a Recovery Workforce Training account" in invite.body
     # the link again: already enrolled, nothing new
     assert "already enrolled" in confirm(visitor, path).get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Enrollment)) == 1

@@ -120,6 +120,9 @@ def test_private_calendar_feed_works_and_can_be_revoked(running_cohort, app, db)
     anonymous = app.test_client()
     cal = icalendar.Calendar.from_ical(anonymous.get(feed).data)
     assert len(cal.walk("VEVENT")) == 12
+    assert str(cal["x-wr-calname"]) == "Recovery Workforce Training live sessions"
+    assert str(cal["prodid"]) == "-//Training Platform//Live sessions//EN"
+    assert all(str(e["uid"]).endswith("@training-platform") for e in cal.walk("VEVENT"))
     assert anonymous.get(feed.replace(".ics", "x.ics")).status_code == 404
     post(client, "/account/calendar/reset", page="/account")
     assert anonymous.get(feed).status_code == 404

@@ -117,3 +117,42 @@ def test_outline_query_count_does_not_grow_with_weeks(course, client, db, app):
         sa.event.remove(engine, "before_cursor_execute", count)
     # user, course, modules, scenarios, quizzes, prompts, question counts (+ savepoint noise)
     assert len(statements) <= 9, statements
+
+
+def test_an_eight_week_program_counts_its_own_weeks(app, db):
+    course = factories.make_course(title="Peer Recovery Specialist Certificate", rules={"weeks": 8})
+    admin, instructor = factories.make_user(Role.ADMIN), factories.make_user(Role.INSTRUCTOR)
+    today = cohort_today("America/New_York")
+    running = factories.make_cohort(course, name="Running Eight", start=today - timedelta(weeks=2),
+                                    instructors=(instructor,))
+    done = factories.make_cohort(course, name="Done Eight", start=today - timedelta(weeks=8),
+                                 instructors=(instructor,))
+    db.session.commit()
+    teacher, boss = app.test_client(), app.test_client()
+    login(teacher, instructor)
+    login(boss, admin)
+
+    page = teacher.get(f"/cohorts/{running.id}").get_data(as_text=True)
+    assert "Week 3 of 8" in page
+    assert f'href="/cohorts/{running.id}/weeks/3">This week</a>' in page
+    page = teacher.get(f"/cohorts/{done.id}").get_data(as_text=True)
+    assert "Finished" in page and "This week" not in page  # week 9 of an 8-week program: no link past the end
+    listing = teacher.get("/cohorts/").get_data(as_text=True)
+    assert "Week 3 of 8" in listing and "Finished" in listing
+    assert "3 of 8" in teacher.get("/dashboard").get_data(as_text=True)
+    assert "Week 3 of 8" in boss.get("/admin/cohorts").get_data(as_text=True)
+    assert "Week 3 of 8" in boss.get(f"/admin/cohorts/{running.id}").get_data(as_text=True)
+    assert "Finished" in boss.get(f"/admin/cohorts/{done.id}").get_data(as_text=True)
+    for url in ("/cohorts/", f"/cohorts/{running.id}", "/dashboard", "/admin/cohorts", f"/admin/cohorts/{running.id}"):
+        client = boss if url.startswith("/admin") else teacher
+        assert "of 12" not in client.get(url).get_data(as_text=True), url
+
+
+def test_pages_carry_the_platform_name(app, client, db, monkeypatch):
+    page = client.get("/login").get_data(as_text=True)
+    assert "· Recovery Workforce Training</title>" in page
+    assert ">Recovery Workforce Training</a>" in page
+    assert "Therapeutic Mentoring" not in page
+    monkeypatch.setitem(app.config, "PLATFORM_NAME", "Northside Training")
+    page = client.get("/login").get_data(as_text=True)
+    assert "· Northside Training</title>" in page and ">Northside Training</a>" in page
