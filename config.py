@@ -36,6 +36,8 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     COURSES_DIR = os.environ.get("COURSES_DIR", str(BASE_DIR / "courses"))
+    #: the platform's name in page titles, the header and mail (each program's name comes from its course.toml)
+    PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "Recovery Workforce Training")
     # Mail: "console" prints and marks sent; "smtp" leaves rows in the outbox for
     # `flask mail send`; "outbox" only stores (tests).
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp" if os.environ.get("SMTP_HOST") else "console")
@@ -44,7 +46,7 @@ class Config:
     SMTP_USERNAME = os.environ.get("SMTP_USERNAME")
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
     SMTP_STARTTLS = _bool("SMTP_STARTTLS", True)
-    MAIL_FROM = os.environ.get("MAIL_FROM", "Therapeutic Mentoring <no-reply@localhost>")
+    MAIL_FROM = os.environ.get("MAIL_FROM", f"{PLATFORM_NAME} <no-reply@localhost>")
     # Role-play recordings: stored outside static/ (default instance/uploads), size-limited, deleted after
     # RECORDING_RETENTION_DAYS by `flask roleplay purge-recordings`.
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR")

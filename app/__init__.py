@@ -120,3 +120,7 @@ def register_jinja(app: Flask) -> None:
     app.jinja_env.filters["zone"] = ZoneInfo
     app.jinja_env.globals["policy"] = policy
     app.jinja_env.globals["unread_notifications"] = unread_count
+
+    @app.context_processor
+    def platform_name():
+        return {"platform_name": app.config["PLATFORM_NAME"]}

@@ -35,7 +35,7 @@ def document() -> dict:
     i = {"type": "integer"}
     return {
         "openapi": "3.0.3",
-        "info": {"title": "Therapeutic Mentoring partner API", "version": "1",
+        "info": {"title": "Partner API", "version": "1",
                  "description": "Cohorts, enrollments, progress, hours and certificates of one partner organization. "
                                 "Authenticate with `Authorization: Bearer <key>`; keys are created by the "
                                 "organization admin, shown once and revocable."},

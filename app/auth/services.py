@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from werkzeug.security import check_password_hash
 
 from app.db import utcnow
@@ -20,6 +21,11 @@ MIN_PASSWORD_LENGTH = 10
 # A real hash to compare against when the account does not exist, so a wrong
 # email and a wrong password take the same time.
 _DUMMY_HASH = "scrypt:32768:8:1$Jm0QyXMw8hLrCfKq$" + "0" * 128
+
+
+def _platform(name: str | None) -> str:
+    """The platform's name in mail: the one passed in, else config PLATFORM_NAME."""
+    return name or current_app.config["PLATFORM_NAME"]
 
 
 class InvalidToken(DomainError):
@@ -97,7 +103,7 @@ def check_token(raw: str, purpose: TokenPurpose, *, now: datetime | None = None)
 
 
 def request_password_reset(email: str, *, link_for: Callable[[str], str], hours: int,
-                           backend: str) -> None:
+                           backend: str, platform_name: str | None = None) -> None:
     """Mail a reset link if the account exists and is active; say nothing either way."""
     user = find_user_by_email(email)
     if user is None or not user.is_active:
@@ -107,7 +113,7 @@ def request_password_reset(email: str, *, link_for: Callable[[str], str], hours:
         to=user.email,
         subject="Reset your password",
         body=(f"Hello {user.first_name},\n\nSomeone (we hope you) asked to reset the password "
-              f"for your Therapeutic Mentoring account. Open this link to choose a new one:\n\n"
+              f"for your {_platform(platform_name)} account. Open this link to choose a new one:\n\n"
               f"{link_for(raw)}\n\nThe link works once and expires in {hours} hours. "
               "If you did not ask for this, you can ignore this email."),
         backend=backend,
@@ -139,13 +145,14 @@ def _set_password_by_link(raw: str, purpose: TokenPurpose, new_password: str, *,
 
 
 def send_invitation(user: User, *, link_for: Callable[[str], str], hours: int, backend: str,
-                    invited_by: str = "The program team") -> str:
+                    invited_by: str = "The program team", platform_name: str | None = None) -> str:
     """Mail a single-use set-password link (earlier invitation links stop working); returns the link."""
     link = link_for(issue_token(user, TokenPurpose.INVITATION, hours=hours))
+    platform = _platform(platform_name)
     queue_mail(
         to=user.email,
-        subject="You are invited to Therapeutic Mentoring",
-        body=(f"Hello {user.first_name},\n\n{invited_by} has created a Therapeutic Mentoring account "
+        subject=f"You are invited to {platform}",
+        body=(f"Hello {user.first_name},\n\n{invited_by} has created a {platform} account "
               f"for you ({user.role.label}). Open this link to choose your password:\n\n{link}\n\n"
               f"The link works once and expires in {hours} hours. If it has expired, ask for a new "
               "invitation or use \"Forgot your password?\" on the sign-in page."),

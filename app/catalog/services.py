@@ -14,6 +14,7 @@ from datetime import date
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.orm import selectinload
 
 from app import audit
 from app.admin.services import Invitation, _invite, user_snapshot
@@ -43,7 +44,7 @@ def places_taken(cohort_ids: list[int]) -> dict[int, int]:
 
 def open_cohorts(today: date) -> list[tuple[Cohort, int]]:
     """Upcoming open cohorts with the places left, soonest first."""
-    cohorts = list(db.session.scalars(sa.select(Cohort).where(
+    cohorts = list(db.session.scalars(sa.select(Cohort).options(selectinload(Cohort.course)).where(
         Cohort.open_seats.is_not(None), Cohort.organization_id.is_(None), Cohort.start_date > today)
         .order_by(Cohort.start_date, Cohort.id)))
     taken = places_taken([c.id for c in cohorts])
@@ -72,8 +73,8 @@ def request_signup(cohort: Cohort, *, name: str, email: str, today: date, secret
         raise SignupRefused("Enter a valid email address.") from None
     token = _serializer(secret).dumps({"c": cohort.id, "e": email, "n": name})
     queue_mail(to=email, subject=f"Confirm your place in {cohort.name}", backend=backend, body=(
-        f"Hello {name.split()[0]},\n\nSomeone (we hope you) asked for a place in the Therapeutic Mentoring "
-        f"cohort {cohort.name}, starting {cohort.start_date:%B} {cohort.start_date.day}, {cohort.start_date.year}. "
+        f"Hello {name.split()[0]},\n\nSomeone (we hope you) asked for a place in the cohort {cohort.name} "
+        f"({cohort.course.title}), starting {cohort.start_date:%B} {cohort.start_date.day}, {cohort.start_date.year}. "
         f"Open this link to confirm:\n\n{link_for(token)}\n\nThe link works for {hours} hours. "
         "If you did not ask for this, ignore this email: nothing happens without your confirmation."))
 

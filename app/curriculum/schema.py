@@ -58,6 +58,28 @@ class QuizRules(Strict):
     pass_percent: int = Field(default=80, ge=1, le=100)
     max_attempts: int = Field(default=3, ge=1, le=20)
     counts: Literal["best", "latest"] = "best"
+    #: when a trainee sees the correct answers and feedback of an attempt
+    reveal_answers: Literal["always", "after_pass", "after_last_attempt", "after_pass_or_last_attempt"] = \
+        "after_pass_or_last_attempt"
+    #: minutes an attempt may take (an accommodation multiplies it); absent: untimed
+    time_limit_minutes: int | None = Field(default=None, ge=1, le=600)
+
+
+LatePolicy = Literal["counts", "with_approval", "not_counted"]
+
+
+class Deadline(Strict):
+    #: due this many days after the week opens, at the end of that day in the cohort's time zone
+    due_days: int = Field(ge=0, le=365)
+    #: what happens to work done after the due date
+    late: LatePolicy = "counts"
+
+
+class Deadlines(Strict):
+    lecture: Deadline | None = None
+    quiz: Deadline | None = None
+    discussion: Deadline | None = None
+    roleplay: Deadline | None = None
 
 
 class ModuleRules(Strict):
@@ -72,6 +94,8 @@ class AttendanceRules(Strict):
     required_live_weeks: list[Week] = []
     late_counts_as_present: bool = True
     excused_counts_with_recording: bool = True
+    #: an excused absence from a required live week counts once staff record the named alternative done
+    excused_alternative_for_required_weeks: bool = False
 
 
 class DiscussionRules(Strict):
@@ -182,6 +206,7 @@ class CourseFile(Strict):
     quizzes: QuizRules = QuizRules()
     modules: ModuleRules = ModuleRules()
     attendance: AttendanceRules = AttendanceRules()
+    deadlines: Deadlines = Deadlines()
     discussion: DiscussionRules = DiscussionRules()
     role_play: RolePlayRules = RolePlayRules()
     supervision: SupervisionRules | None = None
@@ -216,6 +241,8 @@ class PassRule(Strict):
 class Calibration(Strict):
     min_exact_or_adjacent: float | None = Field(default=None, ge=0, le=1)
     min_weighted_kappa: float | None = Field(default=None, ge=-1, le=1)
+    #: exemplars a grader must have graded, at the thresholds above, before grading summatives
+    required_exemplars: int | None = Field(default=None, ge=1, le=50)
 
 
 class Criterion(Strict):

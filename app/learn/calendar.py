@@ -19,7 +19,7 @@ from app.extensions import db
 from app.models import Cohort, Enrollment, LiveSession, Module, User
 from app.models.orgs import CURRENT_STATUSES, CohortInstructor
 
-PRODID = "-//Therapeutic Mentoring Platform//Live sessions//EN"
+PRODID = "-//Training Platform//Live sessions//EN"
 
 
 def _mac(secret: str, user_id: int, version: int) -> str:
@@ -74,7 +74,7 @@ def build_calendar(items: Iterable[tuple[LiveSession, Cohort, Module | None]], *
     now = utcnow()
     for session, cohort, module in items:
         event = icalendar.Event()
-        event.add("uid", f"live-session-{session.id}@therapeutic-mentoring")
+        event.add("uid", f"live-session-{session.id}@training-platform")
         event.add("dtstamp", now)
         event.add("dtstart", session.starts_at)
         event.add("dtend", session.starts_at + timedelta(minutes=session.duration_minutes))

@@ -157,7 +157,7 @@ def week_progress(cohort_id: int, week: int):
 def calendar_feed(token: str):
     user = calendar.user_for_feed_token(token, current_app.config["SECRET_KEY"]) or abort(404)
     body = calendar.build_calendar(calendar.sessions_for(user), week_url=_week_url,
-                                   name="Therapeutic Mentoring live sessions")
+                                   name=f"{current_app.config['PLATFORM_NAME']} live sessions")
     return Response(body, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=900"})
 
 

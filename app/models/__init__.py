@@ -24,6 +24,7 @@ from app.models.discussion import (
     ThreadFollow,
     ThreadRead,
 )
+from app.models.exceptions import Accommodation, Deferral, ExceptionKind, GrantedException
 from app.models.learning import (
     Attendance,
     AttendanceStatus,
@@ -60,6 +61,10 @@ from app.models.supervision import (
 from app.models.users import AuthToken, Role, SupervisorAssignment, TokenPurpose, User
 
 __all__ = [
+    "Accommodation",
+    "Deferral",
+    "ExceptionKind",
+    "GrantedException",
     "ApiKey",
     "Attendance",
     "AttendanceStatus",

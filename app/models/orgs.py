@@ -90,6 +90,8 @@ class EnrollmentStatus(enum.StrEnum):
     ACTIVE = "active"
     WITHDRAWN = "withdrawn"
     COMPLETED = "completed"
+    #: moved to a later cohort of the same program, keeping what was completed
+    DEFERRED = "deferred"
 
 
 #: statuses that hold a place in a cohort

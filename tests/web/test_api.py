@@ -97,6 +97,7 @@ def api(app, course, db):
 def test_the_openapi_document_is_openapi_3_with_every_route(app, api):
     doc = api["doc"]
     assert doc["openapi"].startswith("3.") and doc["components"]["securitySchemes"]["apiKey"]["scheme"] == "bearer"
+    assert doc["info"]["title"] == "Partner API"
     routes = {re.sub(r"<int:(\w+)>", r"{\1}", r.rule.removeprefix("/api/v1")) for r in app.url_map.iter_rules()
               if r.endpoint.startswith("api.") and r.endpoint != "api.openapi"}
     assert routes == set(doc["paths"])

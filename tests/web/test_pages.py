@@ -156,3 +156,14 @@ def test_pages_carry_the_platform_name(app, client, db, monkeypatch):
     monkeypatch.setitem(app.config, "PLATFORM_NAME", "Northside Training")
     page = client.get("/login").get_data(as_text=True)
     assert "· Northside Training</title>" in page and ">Northside Training</a>" in page
+
+
+def test_without_a_course_the_pages_say_how_to_import_any_program(app, db):
+    admin = factories.make_user(Role.ADMIN)
+    db.session.commit()
+    client = app.test_client()
+    login(client, admin)
+    for url in ("/courses/", "/admin/courses"):
+        page = client.get(url).get_data(as_text=True)
+        assert "flask course import courses/&lt;folder&gt;" in page, url
+        assert "therapeutic-mentoring" not in page, url
