@@ -75,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from app.cohorts import bp as cohorts_bp
     from app.courses import bp as courses_bp
     from app.discuss import bp as discuss_bp
+    from app.exceptions.routes import bp as exceptions_bp
     from app.learn import bp as learn_bp
     from app.main import bp as main_bp
     from app.partners import bp as partners_bp
@@ -82,7 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from app.supervision import bp as supervision_bp
 
     for bp in (main_bp, auth_bp, courses_bp, cohorts_bp, learn_bp, supervision_bp, certificates_bp, roleplay_bp,
-               discuss_bp, admin_bp, partners_bp, api_bp, catalog_bp):
+               discuss_bp, admin_bp, partners_bp, api_bp, catalog_bp, exceptions_bp):
         app.register_blueprint(bp)
 
 
@@ -109,6 +110,16 @@ def register_request_hooks(app: Flask) -> None:
         return response
 
 
+def _localtime(moment, tz: str) -> str:
+    """'Sun May 3, 11:59 PM EDT' in the reader's time zone (a due moment shows as the minute before it)."""
+    from datetime import timedelta
+
+    local = moment.astimezone(ZoneInfo(tz))
+    if (local.hour, local.minute, local.second) == (0, 0, 0):
+        local -= timedelta(minutes=1)
+    return local.strftime("%a %b %-d, %-I:%M %p %Z")
+
+
 def register_jinja(app: Flask) -> None:
     from app import policy
     from app.discuss.notify import unread_count
@@ -118,6 +129,7 @@ def register_jinja(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["STATE_LABELS"] = STATE_LABELS
     app.jinja_env.filters["zone"] = ZoneInfo
+    app.jinja_env.filters["localtime"] = _localtime
     app.jinja_env.globals["policy"] = policy
     app.jinja_env.globals["unread_notifications"] = unread_count
 

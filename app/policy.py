@@ -110,6 +110,32 @@ def can_view_attempt(user: Any, attempt: Any, cohort: Any) -> bool:
     return (_authed(user) and attempt.user_id == user.id) or can_teach(user, cohort)
 
 
+# Exceptions, accommodations, deferral -----------------------------------------------
+
+def can_grant_exception(user: Any, cohort: Any, kind: str = "") -> bool:
+    """The cohort's instructors grant extensions, extra attempts, excused attendance and late approvals;
+    a waiver is the program director's (a platform admin)."""
+    if kind == "waiver":
+        return has_role(user, Role.ADMIN)
+    return can_teach(user, cohort)
+
+
+def can_set_accommodation(user: Any) -> bool:
+    """The program director (a platform admin) records accommodations; trainees cannot set their own."""
+    return has_role(user, Role.ADMIN)
+
+
+def can_view_accommodation(user: Any, trainee: Any, *, teaches: bool = False) -> bool:
+    """The trainee, their instructors and the program director: never the organization admin or supervisor."""
+    if not _authed(user):
+        return False
+    return user.id == trainee.id or has_role(user, Role.ADMIN) or (has_role(user, Role.INSTRUCTOR) and teaches)
+
+
+def can_defer(user: Any) -> bool:
+    return has_role(user, Role.ADMIN)
+
+
 # Supervision -------------------------------------------------------------------
 
 def can_log_supervision(user: Any) -> bool:

@@ -236,7 +236,7 @@ def nearly_complete(course, db):
         SubmissionStatus,
         SupervisionType,
     )
-    from app.pacing import cohort_today
+    from app.pacing import cohort_today, unlock_at
 
     org = factories.make_org()
     lead = factories.make_user(Role.INSTRUCTOR, name="Lena Lead")
@@ -252,15 +252,17 @@ def nearly_complete(course, db):
     factories.make_assignment(trainee, supervisor)
     schedule_live_sessions(cohort)
     for module in course.modules:
-        factories.take_part(factories.make_prompt_thread(cohort, module.week), trainee, [peer])
-        db.session.add(LectureView(cohort_id=cohort.id, module_id=module.id, user_id=trainee.id))
+        on_time = unlock_at(start, cohort.timezone, module.week) + timedelta(days=2)  # well before it is due
+        factories.take_part(factories.make_prompt_thread(cohort, module.week), trainee, [peer], at=on_time)
+        db.session.add(LectureView(cohort_id=cohort.id, module_id=module.id, user_id=trainee.id,
+                                   first_viewed_at=on_time))
         quiz = module.quizzes[0]
-        factories.make_attempt(quiz, cohort, trainee, submitted=True, score_percent=100, passed=True)
-    for module in course.modules:
+        factories.make_attempt(quiz, cohort, trainee, submitted=True, score_percent=100, passed=True,
+                               started_at=on_time, submitted_at=on_time)
         for scenario in module.scenarios:
             if scenario.is_summative:
                 factories.make_submission(scenario, cohort, trainee, status=SubmissionStatus.FINAL,
-                                          outcome=Outcome.PASS)
+                                          outcome=Outcome.PASS, submitted_at=on_time)
     for session in db.session.scalars(sa.select(LiveSession).where(LiveSession.cohort_id == cohort.id)):
         db.session.add(Attendance(live_session_id=session.id, user_id=trainee.id, status=AttendanceStatus.PRESENT,
                                   recorded_by_id=lead.id))

@@ -7,8 +7,8 @@ come from the course files (`Course.rules`); nothing about one course is here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from typing import Any
 
 NOT_STARTED, IN_PROGRESS, COMPLETE = "not_started", "in_progress", "complete"
@@ -34,6 +34,15 @@ class Requirement:
     progress: Progress
     missing: str = ""
     week: int | None = None
+    #: when the item is due for this trainee (extensions and accommodations included), if it has a due date
+    due: datetime | None = None
+    #: past its due date and not met
+    overdue: bool = False
+    #: cannot be met any more without a staff exception (attempts used up, late work that cannot count)
+    blocked: bool = False
+    #: exceptions granted on this item, in plain words
+    exceptions: tuple[str, ...] = ()
+    waived: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,30 @@ class TraineeRecords:
     #: replies to other people's posts in the week's prompt thread, posted by the week's end
     discussion_replies: dict[int, int] = field(default_factory=dict)
 
+    # When the facts happened, for programs with due dates ([deadlines] in course.toml). Where a week has
+    # timed facts, the engine derives the counts above from those that count under the late rules.
+    now: datetime | None = None
+    lecture_read_at: dict[int, datetime] = field(default_factory=dict)
+    #: (submitted at, score) of each submitted attempt, oldest first
+    quiz_scores: dict[int, list[tuple[datetime, int]]] = field(default_factory=dict)
+    #: (posted at, words) of the trainee's own initial posts in the week's prompt thread
+    discussion_posts: dict[int, list[tuple[datetime, int]]] = field(default_factory=dict)
+    #: when each reply to someone else's post was made
+    discussion_reply_times: dict[int, list[datetime]] = field(default_factory=dict)
+    #: first submission of the week's assessed role-play
+    roleplay_submitted_at: dict[int, datetime] = field(default_factory=dict)
+
+    # Exceptions and accommodations, as records (never edits of the rules).
+    #: item key ("week-3-quiz") -> when it is due for this trainee
+    due: dict[str, datetime] = field(default_factory=dict)
+    late_approved: set[str] = field(default_factory=set)
+    waived: set[str] = field(default_factory=set)
+    extra_attempts: dict[str, int] = field(default_factory=dict)
+    #: weeks whose excused absence was made up by the named alternative: week -> the alternative
+    excused_done: dict[int, str] = field(default_factory=dict)
+    #: requirement key -> exceptions granted on it, in plain words
+    exception_notes: dict[str, list[str]] = field(default_factory=dict)
+
 
 def _attended_live(status: str | None, rules: dict) -> bool:
     return status == "present" or (status == "late" and rules.get("late_counts_as_present", True))
@@ -89,7 +122,7 @@ def _attended_live(status: str | None, rules: dict) -> bool:
 
 def _session_counts(week: int, r: TraineeRecords, rules: dict) -> bool:
     status = r.attendance.get(week)
-    if _attended_live(status, rules):
+    if _attended_live(status, rules) or week in r.excused_done:
         return True
     return (status == "excused" and rules.get("excused_counts_with_recording", True)
             and week in r.recordings_watched)
@@ -123,11 +156,12 @@ def quiz_requirement(w: WeekPlan, r: TraineeRecords, counts: str) -> Requirement
     which = "latest" if counts == "latest" else "best"
     met = score is not None and score >= w.quiz_pass_percent
     used = r.quiz_attempts.get(w.week, 0)
-    left = max(0, w.quiz_max_attempts - used)
+    allowed = w.quiz_max_attempts + r.extra_attempts.get(f"week-{w.week}-quiz", 0)
+    left = max(0, allowed - used)
     if met:
         missing = ""
     elif used and not left:
-        missing = (f"You have used all {w.quiz_max_attempts} attempts at the week {w.week} quiz "
+        missing = (f"You have used all {allowed} attempts at the week {w.week} quiz "
                    f"without reaching {w.quiz_pass_percent}%. Ask your instructor what to do next.")
     elif score is not None:
         missing = (f"Pass the week {w.week} quiz: {w.quiz_pass_percent}% needed, your {which} is {score}%; "
@@ -154,6 +188,7 @@ def roleplay_requirement(w: WeekPlan, r: TraineeRecords) -> Requirement:
         "pass": "",
         "pending": f"Your week {w.week} role-play is being graded.",
         "revise": f"Revise and resubmit the week {w.week} assessed role-play.",
+        "late": f"Your week {w.week} role-play was submitted after its due date.",
     }.get(state, f"Submit the week {w.week} assessed role-play.")
     return Requirement(key=f"week-{w.week}-roleplay", week=w.week, met=met,
                        label=f"Week {w.week}: pass the assessed role-play",
@@ -224,7 +259,8 @@ def attendance_requirements(plan: CoursePlan, r: TraineeRecords) -> list[Require
         ))
     required = [w for w in rules.get("required_live_weeks", []) if any(p.week == w for p in plan.weeks)]
     if required:
-        done = [w for w in required if _attended_live(r.attendance.get(w), rules)]
+        made_up = rules.get("excused_alternative_for_required_weeks", False)
+        done = [w for w in required if _attended_live(r.attendance.get(w), rules) or (made_up and w in r.excused_done)]
         todo = [w for w in required if w not in done]
         out.append(Requirement(
             key="required-live-weeks", met=not todo,
@@ -233,7 +269,9 @@ def attendance_requirements(plan: CoursePlan, r: TraineeRecords) -> list[Require
                   + ("" if rules.get("late_counts_as_present", True) else ", on time"),
             progress=Progress(len(done), len(required), "sessions"),
             missing="" if not todo else
-            "Attend the live session of week " + ", ".join(map(str, todo)) + " (a recording does not count).",
+            "Attend the live session of week " + ", ".join(map(str, todo))
+            + (" (if you cannot, ask your instructor about an excused absence with an alternative activity)."
+               if made_up else " (a recording does not count)."),
         ))
     return out
 
@@ -406,14 +444,85 @@ def professional_requirements(plan: CoursePlan, r: TraineeRecords, *, others_met
 
 def evaluate(records: TraineeRecords, plan: CoursePlan) -> list[Requirement]:
     """Every requirement this engine knows, in course order: weeks first, then course-wide."""
+    records = counted_records(records, plan.rules)
     out: list[Requirement] = []
     for w in plan.weeks:
         out += module_requirements(w, records, plan.rules)
     out += attendance_requirements(plan, records)
     out += supervision_requirements(plan, records)
     out += discussion_requirements(plan, records)
+    out = [annotate(q, records, plan.rules) for q in out]
     out += professional_requirements(plan, records, others_met=all(q.met for q in out))
     return out
+
+
+# Due dates, late work and exceptions ----------------------------------------------------
+
+def counts_at(kind: str, item: str, at: datetime | None, r: TraineeRecords, rules: dict) -> bool:
+    """Whether work done at `at` counts: on time, or late where the program's late rule allows it."""
+    due = r.due.get(item)
+    if at is None or due is None or at < due:
+        return True
+    late = ((rules.get("deadlines") or {}).get(kind) or {}).get("late", "counts")
+    return late == "counts" or (late == "with_approval" and item in r.late_approved)
+
+
+def counted_records(r: TraineeRecords, rules: dict) -> TraineeRecords:
+    """The records with only the work that counts under the program's late rules, where times are known."""
+    if not (r.due and (rules.get("deadlines") or {})):
+        return r
+    lectures = {w for w in r.lectures_viewed
+                if counts_at("lecture", f"week-{w}-lecture", r.lecture_read_at.get(w), r, rules)}
+    best, latest = dict(r.quiz_best), dict(r.quiz_latest)
+    for week, scores in r.quiz_scores.items():
+        ok = [score for at, score in scores if counts_at("quiz", f"week-{week}-quiz", at, r, rules)]
+        best.pop(week, None), latest.pop(week, None)
+        if ok:
+            best[week], latest[week] = max(ok), ok[-1]
+    words, replies = dict(r.discussion_words), dict(r.discussion_replies)
+    for week in set(r.discussion_posts) | set(r.discussion_reply_times):
+        item = f"week-{week}-discussion"
+        posts = [n for at, n in r.discussion_posts.get(week, []) if counts_at("discussion", item, at, r, rules)]
+        words.pop(week, None)
+        if posts:
+            words[week] = max(posts)
+        replies[week] = sum(1 for at in r.discussion_reply_times.get(week, [])
+                            if counts_at("discussion", item, at, r, rules))
+    roleplay = dict(r.roleplay)
+    for week, at in r.roleplay_submitted_at.items():
+        if not counts_at("roleplay", f"week-{week}-roleplay", at, r, rules):
+            roleplay[week] = "late"
+    return replace(r, lectures_viewed=lectures, quiz_best=best, quiz_latest=latest, discussion_words=words,
+                   discussion_replies=replies, roleplay=roleplay)
+
+
+def _kind_of(key: str) -> str | None:
+    return key.rsplit("-", 1)[-1] if key.startswith("week-") else None
+
+
+def annotate(q: Requirement, r: TraineeRecords, rules: dict) -> Requirement:
+    """Due date, overdue, blocked, granted exceptions and waivers on one requirement."""
+    notes = tuple(r.exception_notes.get(q.key, ()))
+    if q.key in r.waived:
+        return replace(q, met=True, missing="", waived=True, exceptions=notes, label=f"{q.label} (waived)")
+    due = r.due.get(q.key)
+    overdue = bool(due and not q.met and r.now and r.now >= due)
+    kind = _kind_of(q.key)
+    late = ((rules.get("deadlines") or {}).get(kind) or {}).get("late", "counts") if kind else "counts"
+    blocked = not q.met and (
+        (overdue and late == "not_counted") or (overdue and late == "with_approval" and q.key not in r.late_approved)
+        or "used all" in q.missing)
+    missing = q.missing
+    if overdue and late == "with_approval" and q.key not in r.late_approved:
+        missing += " It is past its due date: late work counts once your instructor approves it."
+    elif overdue and late == "not_counted":
+        missing += " It is past its due date and late work does not count; the course-wide rules may still allow it."
+    return replace(q, due=due, overdue=overdue, blocked=blocked, exceptions=notes, missing=missing)
+
+
+def at_risk(requirements: list[Requirement]) -> bool:
+    """Overdue, or unreachable without an exception: what a partner or instructor should act on."""
+    return any(q.overdue or q.blocked for q in requirements if not q.met)
 
 
 def ready_for_signoff(requirements: list[Requirement]) -> bool:

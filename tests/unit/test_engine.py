@@ -79,7 +79,15 @@ def test_required_live_weeks_need_live_attendance_not_a_recording(plan):
     records = TraineeRecords(attendance={6: "present", 9: "late", 11: "excused"}, recordings_watched={11})
     req = by_key(evaluate(records, plan))["required-live-weeks"]
     assert not req.met
-    assert req.missing == "Attend the live session of week 11 (a recording does not count)."
+    assert req.missing == ("Attend the live session of week 11 (if you cannot, ask your instructor about an "
+                           "excused absence with an alternative activity).")
+    # the crisis weeks' promise: an excused absence made up by the named alternative counts
+    records.excused_done[11] = "Recording and a written reflection"
+    assert by_key(evaluate(records, plan))["required-live-weeks"].met
+    strict = copy.deepcopy(plan.rules)
+    strict["attendance"]["excused_alternative_for_required_weeks"] = False
+    req = by_key(evaluate(records, CoursePlan(plan.weeks, strict)))["required-live-weeks"]
+    assert not req.met and req.missing.endswith("(a recording does not count).")
 
 
 def test_rules_come_from_the_course_files(plan):

@@ -130,6 +130,13 @@ MATRIX = {
     "partners.move":               ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
     "partners.api_keys":           ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
     "partners.revoke_api_key":     ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
+    "exceptions.trainee":   ("GET",  [LOGIN, 404, 200, 404, 404, 200, 404]),
+    "exceptions.grant":     ("POST", [LOGIN, 404, 400, 404, 404, 400, 404]),  # no exception kind named
+    "exceptions.revoke":    ("POST", [LOGIN, 404, 404, 404, 404, 404, 404]),  # no such exception
+    "exceptions.alternative_done": ("POST", [LOGIN, 404, 404, 404, 404, 404, 404]),
+    "exceptions.accommodations": ("POST", [LOGIN, 403, 403, 403, 403, 302, 403]),
+    "exceptions.defer":     ("POST", [LOGIN, 403, 403, 403, 403, 302, 403]),
+    "exceptions.cohort":    ("GET",  [LOGIN, 404, 200, 404, 404, 200, 404]),
     # the API authenticates by key, never by session: without a key everyone is refused
     "api.openapi":                 ("GET",  [200, 200, 200, 200, 200, 200, 200]),
     "api.cohorts":                 ("GET",  [401, 401, 401, 401, 401, 401, 401]),
@@ -165,7 +172,7 @@ def _base_args(people) -> dict:
             "submission_id": people["submission"].id, "exemplar_id": people["exemplar"].id,
             "thread_id": people["thread"].id, "post_id": people["post"].id,
             "org_id": people["org_a"].id, "enrollment_id": people["enrollment"].id,
-            "import_id": people["roster_import"].id, "key_id": people["api_key"].id}
+            "import_id": people["roster_import"].id, "key_id": people["api_key"].id, "grant_id": 999_999}
 
 
 def test_every_route_is_in_the_table(app):

@@ -1,0 +1,1 @@
+"""Fair completion: exceptions granted by staff, accommodations, and deferral to a later cohort."""
