@@ -452,7 +452,8 @@ def evaluate(records: TraineeRecords, plan: CoursePlan) -> list[Requirement]:
     out += supervision_requirements(plan, records)
     out += discussion_requirements(plan, records)
     out = [annotate(q, records, plan.rules) for q in out]
-    out += professional_requirements(plan, records, others_met=all(q.met for q in out))
+    out += [annotate(q, records, plan.rules)
+            for q in professional_requirements(plan, records, others_met=all(q.met for q in out))]
     return out
 
 
