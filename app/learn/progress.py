@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from app.cohorts.services import roster
 from app.eligibility import engine
@@ -23,7 +23,6 @@ class TraineeProgress:
     open_weeks: set[int]
     current_module: Module | None = None
     current_session: LiveSession | None = None
-    left: list[str] = field(default_factory=list)
     records: engine.TraineeRecords | None = None
 
     def week_requirements(self, week: int) -> list[engine.Requirement]:
@@ -54,14 +53,11 @@ def trainee_progress(user: User, cohort: Cohort) -> TraineeProgress:
     open_weeks = _open_weeks(cohort, plan)
     last_week = max((w.week for w in plan.weeks), default=0)
     shown_week = min(max(current, 1), last_week) if last_week else 0
-    # "What is left": what is due so far first, then the course-wide requirements.
-    left = [r.missing for r in reqs if not r.met and r.week is not None and r.week in open_weeks]
-    left += [r.missing for r in reqs if not r.met and r.week is None]
     return TraineeProgress(
         cohort=cohort, current_week=current, plan=plan, requirements=reqs,
         states=engine.module_states(reqs, plan, records), overall=engine.overall_percent(reqs),
         open_weeks=open_weeks, current_module=services.get_module(cohort, shown_week) if shown_week else None,
-        current_session=services.get_live_session(cohort, shown_week) if shown_week else None, left=left,
+        current_session=services.get_live_session(cohort, shown_week) if shown_week else None,
         records=records,
     )
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from app import policy
 from app.cohorts.services import visible_cohorts_query
+from app.exceptions.services import accommodation_of
 from app.extensions import db
 from app.guards import guard
 from app.learn.progress import trainee_progress
@@ -41,6 +42,7 @@ def dashboard():
         ctx["progress"] = [trainee_progress(current_user, e.cohort)
                            for e in services.trainee_enrollments(current_user)]
         ctx["supervisors"] = supervisors_of(current_user)
+        ctx["accommodation"] = accommodation_of(current_user.id)
     elif role is Role.SUPERVISOR:
         ctx["supervisees"] = supervisees_of(current_user)
         ctx["waiting"] = queue_for(current_user)

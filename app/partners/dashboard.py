@@ -20,7 +20,6 @@ from app.extensions import db
 from app.models import Certificate, Cohort, Enrollment
 from app.pacing import cohort_today, week_number
 
-BEHIND_WEEKS = 2
 QUIET_SUPERVISION_DAYS = 21
 
 
@@ -33,14 +32,19 @@ class TraineeRow:
     roleplays_passed: int
     roleplays_pending: int
     certificate: Certificate | None
-    behind: list[int]
+    overdue: int  # requirements past their due date, from the engine
+    blocked: int  # requirements that need a staff exception to be met
     quiet_supervision: bool
 
     @property
     def risks(self) -> list[str]:
+        """At risk: overdue or unreachable without an exception (from each trainee's own due dates), or no
+        supervision lately; never from the weeks since the cohort started."""
         out = []
-        if len(self.behind) >= BEHIND_WEEKS:
-            out.append(f"{len(self.behind)} weeks behind")
+        if self.overdue:
+            out.append(f"{self.overdue} item{'s' if self.overdue != 1 else ''} overdue")
+        if self.blocked:
+            out.append(f"{self.blocked} need{'s' if self.blocked == 1 else ''} an exception")
         if self.quiet_supervision:
             out.append("No approved supervision in 3 weeks")
         return out
@@ -118,9 +122,9 @@ def cohort_grid(cohort: Cohort, *, today: date | None = None) -> CohortGrid:
             roleplays_passed=sum(1 for o in r.roleplay.values() if o == "pass"),
             roleplays_pending=sum(1 for o in r.roleplay.values() if o == "pending"),
             certificate=certificates.get(e.user_id),
-            behind=[w for w, s in sorted(states.items()) if w < current and s != engine.COMPLETE],
-            # only once the cohort has run three weeks, or every new cohort would be flagged
-            quiet_supervision=(today - cohort.start_date).days >= QUIET_SUPERVISION_DAYS
+            overdue=sum(1 for q in reqs if q.overdue), blocked=sum(1 for q in reqs if q.blocked and not q.overdue),
+            # only once the trainee has been in the cohort three weeks, or every newcomer would be flagged
+            quiet_supervision=(today - max(cohort.start_date, e.created_at.date())).days >= QUIET_SUPERVISION_DAYS
             and not any(s.day >= since for s in r.supervision),
         ))
     return grid

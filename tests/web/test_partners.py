@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -45,7 +45,8 @@ def partner(course, db):
     autumn = factories.make_cohort(course, org, name="Autumn", start=start + timedelta(weeks=20))
     existing = factories.make_user(Role.TRAINEE, organization_id=org.id, name="Ed Existing",
                                    email="ed@harbor.example")
-    factories.make_enrollment(cohort, existing)
+    factories.make_enrollment(cohort, existing,  # enrolled from the start
+                              created_at=datetime.combine(start, time(12, 0), tzinfo=UTC))
     other = factories.make_org(name="Other Org", seat_limit=50)
     other_admin = factories.make_user(Role.ORG_ADMIN, organization_id=other.id)
     other_cohort = factories.make_cohort(course, other, name="Elsewhere")
@@ -358,7 +359,8 @@ def test_dashboard_shows_states_hours_flags_charts_and_exports_escaped_csv(app, 
     db.session.commit()
     client = signed_in(app, partner["admin"])
     page = client.get(f"/partners/cohorts/{cohort.id}").get_data(as_text=True)
-    assert "Ed Existing</strong>: 4 weeks behind; No approved supervision in 3 weeks" in page
+    # weeks 1-4: each week's lecture and quiz are past their due dates (the cohort is in week 5)
+    assert "Ed Existing</strong>: 8 items overdue; No approved supervision in 3 weeks" in page
     assert "1.5 of 12" in page
     assert "Active" in page and "Not yet issued" in page
     assert page.count('<svg viewBox=') == 2 and "Trainees who completed each week as a table" in page
@@ -370,5 +372,5 @@ def test_dashboard_shows_states_hours_flags_charts_and_exports_escaped_csv(app, 
     by_email = {r[1]: r for r in rows[1:]}
     assert by_email[ok.email][0] == "'=HYPERLINK(\"x\")"
     assert by_email[ok.email][-2] == "Active"
-    assert by_email[partner["existing"].email][-1] == "4 weeks behind; No approved supervision in 3 weeks"
+    assert by_email[partner["existing"].email][-1] == "8 items overdue; No approved supervision in 3 weeks"
     assert partner["outsider"].email not in response.get_data(as_text=True)
