@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import click
+import sqlalchemy as sa
 from flask.cli import AppGroup
 
+from app import audit
+from app.curriculum.impact import stranded
 from app.curriculum.importer import sync_course
 from app.curriculum.loader import load_course
 from app.curriculum.spec import CourseInvalid
 from app.extensions import db
+from app.models import Course
 
 course_cli = AppGroup("course", help="Validate and import course folders.")
 
@@ -38,14 +42,28 @@ def validate(path: str) -> None:
 @course_cli.command("import")
 @click.argument("path", type=click.Path())
 @click.option("--dry-run", is_flag=True, help="Show what would change, write nothing.")
-def import_(path: str, dry_run: bool) -> None:
+@click.option("--force", is_flag=True, help="Import even where enrolled trainees' records would be stranded "
+                                            "(those items are archived, and the import is audited).")
+def import_(path: str, dry_run: bool, force: bool) -> None:
     """Import (or update) a course folder. Idempotent; never deletes learner data."""
     spec = _load(path)
+    affected = stranded(spec)
+    if affected and not force:
+        click.echo(f"{path}: refused, this change would strand enrolled trainees' records:", err=True)
+        for line in affected:
+            click.echo(f"  {line}", err=True)
+        click.echo("Nothing was written. Keep those items in the files, or run again with --force to archive "
+                   "them (recorded in the audit log).", err=True)
+        raise SystemExit(1)
     try:
         report = sync_course(spec)
     except Exception:
         db.session.rollback()
         raise
+    if affected and not dry_run:
+        course = db.session.scalar(sa.select(Course).where(Course.slug == spec.slug))
+        audit.record("course.forced_import", course, after={"course": spec.slug, "version": spec.version,
+                                                           "stranded": affected})
     if dry_run:
         db.session.rollback()
     else:

@@ -151,3 +151,52 @@ def test_broken_course_imports_nothing(runner, broken, db):
     result = runner.invoke(args=["course", "import", str(broken)])
     assert result.exit_code == 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Course)) == 0
+
+
+def test_an_import_that_would_strand_trainees_is_refused_unless_forced(runner, broken, course, db):
+    from app.models import AuditEvent, LectureView, Role
+    from tests import factories
+
+    cohort = factories.make_cohort(course, factories.make_org())
+    trainee = factories.make_user(Role.TRAINEE)
+    factories.make_enrollment(cohort, trainee)
+    week12 = db.session.scalar(sa.select(Module).where(Module.course_id == course.id, Module.week == 12))
+    db.session.add(LectureView(cohort_id=cohort.id, module_id=week12.id, user_id=trainee.id))
+    db.session.commit()
+    shutil.rmtree(_week(broken, 12))
+    _edit(broken / "course.toml", "weeks = 12", "weeks = 11")
+    refused = runner.invoke(args=["course", "import", str(broken)])
+    assert refused.exit_code == 1
+    assert "week 12 (closure-and-transitions) leaves the files, but 1 enrolled trainee(s) have records" in refused.output
+    assert "Nothing was written" in refused.output
+    db.session.expire_all()
+    assert db.session.get(Module, week12.id).archived_at is None
+    forced = runner.invoke(args=["course", "import", str(broken), "--force"])
+    assert forced.exit_code == 0, forced.output
+    db.session.expire_all()
+    assert db.session.get(Module, week12.id).archived_at is not None
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "course.forced_import"))
+    assert "week 12" in event.after["stranded"][0]
+
+
+def test_renaming_a_category_under_logged_hours_is_refused(runner, tmp_path, db):
+    from app.curriculum.importer import sync_course
+    from app.curriculum.loader import load_course
+    from app.models import Course, Role
+    from tests import factories
+
+    prs_dir = COURSE_DIR.parent / "peer-recovery-specialist"
+    sync_course(load_course(prs_dir))
+    db.session.commit()
+    prs = db.session.scalar(sa.select(Course).where(Course.slug == "peer-recovery-specialist"))
+    cohort = factories.make_cohort(prs, factories.make_org())
+    trainee, supervisor = factories.make_user(Role.TRAINEE), factories.make_user(Role.SUPERVISOR)
+    factories.make_enrollment(cohort, trainee)
+    factories.make_supervision(trainee, supervisor, category="ethics", cohort_id=cohort.id)
+    db.session.commit()
+    copy = tmp_path / "prs"
+    shutil.copytree(prs_dir, copy)
+    _edit(copy / "course.toml", 'key = "ethics"', 'key = "ethical-responsibility"')
+    refused = runner.invoke(args=["course", "import", str(copy)])
+    assert refused.exit_code == 1
+    assert "hour category 'ethics' leaves the files (renamed or removed), but 1 supervision session(s)" in refused.output
