@@ -103,7 +103,8 @@ def document() -> dict:
                                  "type": "array", "items": _ref("CohortProgress")}}},
                 "CohortProgress": {
                     "type": "object",
-                    "required": ["cohort_id", "status", "overall_percent", "eligible", "weeks", "supervision", "missing"],
+                    "required": ["cohort_id", "status", "overall_percent", "eligible", "weeks", "supervision", "missing",
+                                 "at_risk"],
                     "properties": {
                         "cohort_id": i, "status": s, "overall_percent": i, "eligible": {"type": "boolean"},
                         "weeks": {"type": "array", "items": {"type": "object", "required": ["week", "state"],
@@ -112,9 +113,14 @@ def document() -> dict:
                                                                  "enum": ["not_started", "in_progress", "complete"]}}}},
                         "supervision": {"type": "object",
                                         "required": ["approved_hours", "individual_hours", "group_hours",
-                                                     "required_hours"],
-                                        "properties": {k: {"type": "number"} for k in (
-                                            "approved_hours", "individual_hours", "group_hours", "required_hours")}},
+                                                     "required_hours", "categories"],
+                                        "properties": {**{k: {"type": "number"} for k in (
+                                            "approved_hours", "individual_hours", "group_hours", "required_hours")},
+                                            "categories": {"type": "array", "items": {
+                                                "type": "object", "required": ["key", "label", "hours", "required_hours"],
+                                                "properties": {"key": s, "label": s, "hours": {"type": "number"},
+                                                               "required_hours": {"type": "number"}}}}}},
+                        "at_risk": {"type": "boolean"},
                         "missing": {"type": "array", "items": s}}},
                 "Certificate": {"type": "object",
                                 "required": ["id", "serial", "trainee_id", "cohort_id", "issued_at", "valid_until",

@@ -67,7 +67,12 @@ def trainee_progress(org: Organization, trainee: User) -> dict:
             "supervision": {"approved_hours": round(tally.total / 60, 2),
                             "individual_hours": round(tally.individual / 60, 2),
                             "group_hours": round(tally.group / 60, 2),
-                            "required_hours": rules.get("total_hours", 0)},
+                            "required_hours": rules.get("total_hours", 0),
+                            "categories": [{"key": c["key"], "label": c["label"],
+                                            "hours": round(tally.by_category.get(c["key"], 0) / 60, 2),
+                                            "required_hours": c.get("min_hours", 0)}
+                                           for c in rules.get("categories", [])]},
+            "at_risk": engine.at_risk(reqs),
             "missing": [r.missing for r in reqs if not r.met],
         })
     return {"trainee_id": trainee.id, "email": trainee.email, "name": trainee.name, "enrollments": out}

@@ -177,6 +177,29 @@ def test_progress_reports_weeks_and_hours_from_the_eligibility_engine(api):
     assert enrollment["cohort_id"] == api["cohort"].id and len(enrollment["weeks"]) == 12
     assert enrollment["supervision"]["required_hours"] == 12 and enrollment["supervision"]["approved_hours"] == 0
     assert enrollment["eligible"] is False and enrollment["missing"]
+    assert enrollment["supervision"]["categories"] == []  # the 12-week course has no hour categories
+
+
+def test_progress_reports_a_programs_hour_categories(api, db):
+    from app.curriculum.importer import sync_course
+    from app.curriculum.loader import load_course
+    from app.models import Course, SessionStatus
+    from tests.conftest import COURSE_DIR
+
+    sync_course(load_course(COURSE_DIR.parent / "peer-recovery-specialist"))
+    prs = db.session.scalar(sa.select(Course).where(Course.slug == "peer-recovery-specialist"))
+    cohort = factories.make_cohort(prs, api["org"])
+    trainee = factories.make_user(Role.TRAINEE, organization_id=api["org"].id)
+    factories.make_enrollment(cohort, trainee)
+    supervisor = factories.make_user(Role.SUPERVISOR)
+    factories.make_supervision(trainee, supervisor, cohort_id=cohort.id, category="advocacy", duration_minutes=90,
+                               status=SessionStatus.APPROVED)
+    db.session.commit()
+    body = call(api["client"], api["doc"], "get", f"/api/v1/trainees/{trainee.id}/progress", api["key"]).json
+    (enrollment,) = body["enrollments"]
+    assert len(enrollment["weeks"]) == 8
+    advocacy = next(c for c in enrollment["supervision"]["categories"] if c["key"] == "advocacy")
+    assert advocacy == {"key": "advocacy", "label": "Advocacy", "hours": 1.5, "required_hours": 4}
 
 
 def test_every_documented_operation_was_called_by_these_tests():
