@@ -18,9 +18,6 @@ class GrantForm(FlaskForm):
                            description="Kept with the exception and in the audit log. The trainee sees it.")
     submit = SubmitField("Grant")
 
-    def __init__(self, *args, items=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.item.choices = [SelectChoice(k, v) for k, v in items]
 
 
 class RevokeForm(FlaskForm):

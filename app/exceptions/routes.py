@@ -25,11 +25,10 @@ def _trainee_in(cohort_id: int, trainee_id: int) -> tuple[Cohort, User]:
 
 
 def _show(cohort: Cohort, trainee: User, *, form=None, status=200):
-    kind = ExceptionKind((form.kind.data if form else None) or ExceptionKind.EXTENSION.value)
-    items = (services.item_choices(cohort, kind) if kind is not ExceptionKind.WAIVER
-             else [(q.key, q.label) for q in services.requirements(cohort, trainee)])
+    groups = services.all_item_choices(cohort, trainee)
     if form is None:
-        form = GrantForm(items=items)
+        form = GrantForm()
+    form.item.choices = groups
     later = db.session.scalars(sa.select(Cohort).where(
         Cohort.course_id == cohort.course_id, Cohort.organization_id == cohort.organization_id,
         Cohort.start_date > cohort.start_date).order_by(Cohort.start_date)).all()
@@ -39,7 +38,7 @@ def _show(cohort: Cohort, trainee: User, *, form=None, status=200):
         "exceptions/trainee.html", cohort=cohort, trainee=trainee, form=form, revoke_form=RevokeForm(),
         grants=services.exceptions_of(cohort, trainee), requirements=services.requirements(cohort, trainee),
         accommodation=services.accommodation_of(trainee.id), acc_form=_acc_form(trainee),
-        defer_form=defer_form, all_items={k: v for k, v in items}), status
+        defer_form=defer_form, all_items={k: v for items in groups.values() for k, v in items}), status
 
 
 def _acc_form(trainee: User) -> AccommodationForm | None:
@@ -64,7 +63,6 @@ def grant(cohort_id: int, trainee_id: int):
     if kind is None:
         abort(400)
     authorize(policy.can_grant_exception(current_user, cohort, kind.value))
-    form.item.choices = services.item_choices(cohort, kind)
     if form.validate_on_submit():
         try:
             services.grant(cohort, person, kind=kind, item=form.item.data, reason=form.reason.data,

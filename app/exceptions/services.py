@@ -71,6 +71,21 @@ def item_choices(cohort: Cohort, kind: ExceptionKind) -> list[tuple[str, str]]:
     return [(f"week-{w}-{k}", f"Week {w} {words[k]}") for w in weeks for k in kinds]
 
 
+def all_item_choices(cohort: Cohort, trainee: User) -> dict[str, list[tuple[str, str]]]:
+    """Every item an exception can name, grouped for the form: the program's weekly items, then the
+    trainee's course-wide requirements (for waivers). The service checks that the kind fits the item."""
+    rules = cohort.course.rules or {}
+    words = {"lecture": "lecture", "quiz": "quiz", "discussion": "discussion", "roleplay": "assessed role-play",
+             "live": "live session"}
+    summative = set((rules.get("role_play") or {}).get("summative_weeks", []))
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for week in range(1, int(rules.get("weeks") or 0) + 1):
+        kinds = [k for k in words if k != "roleplay" or week in summative]
+        groups[f"Week {week}"] = [(f"week-{week}-{k}", f"Week {week} {words[k]}") for k in kinds]
+    groups["Course-wide (waivers)"] = [(q.key, q.label) for q in requirements(cohort, trainee) if q.week is None]
+    return groups
+
+
 def _check_item(cohort: Cohort, trainee: User, kind: ExceptionKind, item: str) -> None:
     if kind is ExceptionKind.WAIVER:
         keys = {q.key for q in requirements(cohort, trainee)}
