@@ -235,6 +235,7 @@ def amend_session(original: SupervisionSession, trainee: User, data: SessionInpu
                   now: datetime | None = None) -> SupervisionSession:
     if original.trainee_id != trainee.id or original.status is not SessionStatus.APPROVED:
         raise SupervisionRefused("Only an approved session of your own can be amended.")
+    _lock_row(original)  # two amendments started at once: the second sees the first below
     if original.superseded_at is not None:
         raise SupervisionRefused("This session was already corrected by a later amendment; amend that one.")
     pending = db.session.scalar(sa.select(SupervisionSession.id).where(
@@ -270,6 +271,28 @@ def _decidable(session: SupervisionSession, supervisor: User) -> None:
         raise SupervisionRefused("This session is not waiting for a decision (it was returned or is a draft).")
 
 
+def _transition(session: SupervisionSession, expected: SessionStatus, new: SessionStatus) -> None:
+    """Move the session from `expected` to `new` in one conditional UPDATE. Of two decisions made at once
+    (approve and return, or a double click) the database lets exactly one through; the other is refused
+    and writes nothing."""
+    moved = db.session.execute(
+        sa.update(SupervisionSession)
+        .where(SupervisionSession.id == session.id, SupervisionSession.status == expected)
+        .values(status=new).execution_options(synchronize_session=False)).rowcount
+    if moved != 1:
+        db.session.refresh(session)
+        raise SupervisionRefused(f"This session was just {session.status.value.replace('_', ' ')} by another "
+                                 "request; nothing was changed. Reload the page to see it.")
+    session.status = new
+
+
+def _lock_row(session: SupervisionSession) -> None:
+    """Queue concurrent changes to one session here (a row lock on PostgreSQL, the write lock on SQLite)."""
+    db.session.execute(sa.update(SupervisionSession).where(SupervisionSession.id == session.id)
+                       .values(revision=SupervisionSession.revision).execution_options(synchronize_session=False))
+    db.session.refresh(session)
+
+
 def approve_session(session: SupervisionSession, supervisor: User, *, password: str,
                     now: datetime | None = None, ip: str | None = None) -> None:
     """Sign a session: the supervisor's password, a hash of the record and their credential that day."""
@@ -282,7 +305,7 @@ def approve_session(session: SupervisionSession, supervisor: User, *, password: 
             "Your credential is not verified, or had expired on the session date, so you cannot approve it. "
             "Ask your organization's administrator to verify your current license.")
     now = now or utcnow()
-    session.status = SessionStatus.APPROVED
+    _transition(session, SessionStatus.SUBMITTED, SessionStatus.APPROVED)
     session.signed_at = now
     session.signature_hash = hashlib.sha256(signature_payload(session, supervisor, now).encode()).hexdigest()
     session.credential_snapshot = cred.snapshot()
@@ -302,7 +325,7 @@ def return_session(session: SupervisionSession, supervisor: User, *, reason: str
     reason = (reason or "").strip()
     if not reason:
         raise SupervisionRefused("Say what the trainee should change.", "reason")
-    session.status = SessionStatus.RETURNED
+    _transition(session, SessionStatus.SUBMITTED, SessionStatus.RETURNED)
     session.return_reason = reason[:1000]
     session.returned_at = now or utcnow()
     audit.record("supervision.returned", session, actor=supervisor, ip=ip,
@@ -433,7 +456,8 @@ def _own_pending(session: SupervisionSession, trainee: User) -> None:
 
 def confirm_group_session(session: SupervisionSession, trainee: User, *, now: datetime | None = None) -> None:
     _own_pending(session, trainee)
-    session.status, session.attested_at = SessionStatus.APPROVED, now or utcnow()
+    _transition(session, SessionStatus.TO_CONFIRM, SessionStatus.APPROVED)
+    session.attested_at = now or utcnow()
     audit.record("supervision.group_confirmed", session, actor=trainee, after={"status": "approved"})
     db.session.flush()
 
@@ -442,7 +466,8 @@ def decline_group_session(session: SupervisionSession, trainee: User, *, reason:
     _own_pending(session, trainee)
     if not (reason or "").strip():
         raise SupervisionRefused("Say why you are declining (for example, you did not attend).", "reason")
-    session.status, session.return_reason = SessionStatus.DECLINED, reason.strip()[:1000]
+    _transition(session, SessionStatus.TO_CONFIRM, SessionStatus.DECLINED)
+    session.return_reason = reason.strip()[:1000]
     audit.record("supervision.group_declined", session, actor=trainee, after={"reason": session.return_reason})
     db.session.flush()
 
