@@ -75,7 +75,7 @@ class Config:
     # Certificates: where the public finds verification pages and status lists, and the
     # issuer's signing keys (files, never in the database).
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
-    ISSUER_NAME = os.environ.get("ISSUER_NAME", "Therapeutic Mentoring Training Program")
+    ISSUER_NAME = os.environ.get("ISSUER_NAME", PLATFORM_NAME)
     ISSUER_KEY_DIR = os.environ.get("ISSUER_KEY_DIR", str(BASE_DIR / "instance" / "issuer-keys"))
     ISSUER_KEY_AUTOCREATE = _bool("ISSUER_KEY_AUTOCREATE", False)
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")

@@ -62,6 +62,18 @@ class IsolatedClient(FlaskClient):
         return response
 
 
+@pytest.fixture(autouse=True)
+def _limiter_follows_the_test_app(request):
+    """Flask-Limiter keeps `enabled` on its one shared object, so building a production-config app (as
+    test_config does) would switch limits on for every later test. Each test starts from the test app's
+    setting, and any test that built another app is undone afterwards."""
+    from app.extensions import limiter
+
+    if "app" in request.fixturenames:
+        limiter.enabled = request.getfixturevalue("app").config["RATELIMIT_ENABLED"]
+    yield
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     class Config(TestingConfig):

@@ -13,7 +13,8 @@ demo_cli = AppGroup("demo", help="Demo data for development.")
 
 
 @demo_cli.command("seed")
-@click.option("--course", "course_slug", default="therapeutic-mentoring", show_default=True)
+@click.option("--course", "course_slug", default=None,
+              help="The main demo cohort's course (default: the imported program with the most weeks).")
 def seed(course_slug: str) -> None:
     try:
         logins = seed_demo(course_slug)

@@ -61,29 +61,34 @@ def _get_or_create(model, where: dict, **values):
     return obj
 
 
-SECOND_PROGRAM = "peer-recovery-specialist"
-
-
-def _second_program(org: Organization, users: dict[str, User], trainee_emails: list[str]) -> None:
-    """When the peer recovery program is imported too: a cohort of it that started last week, with a trainee
-    who is in both programs, so the demo shows hours and requirements kept apart per program."""
-    course = db.session.scalar(sa.select(Course).where(Course.slug == SECOND_PROGRAM))
-    if course is None:
-        return
+def _other_programs(main: Course, org: Organization, users: dict[str, User], trainee_emails: list[str]) -> None:
+    """Every other imported program gets a cohort that started last week, with a trainee who is also in the
+    main program, so the demo shows hours and requirements kept apart per program."""
     start = cohort_today(DEMO_TZ) - timedelta(weeks=1)
-    cohort = _get_or_create(Cohort, {"name": "Riverbend — Peer recovery specialists"}, organization_id=org.id,
-                            course_id=course.id, start_date=start, timezone=DEMO_TZ)
-    _get_or_create(CohortInstructor, {"cohort_id": cohort.id, "user_id": users["instructor@example.org"].id},
-                   is_lead=True)
-    for email in trainee_emails:
-        _get_or_create(Enrollment, {"cohort_id": cohort.id, "user_id": users[email].id})
-    schedule_live_sessions(cohort)
+    for course in db.session.scalars(sa.select(Course).where(Course.id != main.id, Course.archived_at.is_(None))
+                                     .order_by(Course.slug)):
+        cohort = _get_or_create(Cohort, {"name": f"Riverbend — {course.title}"}, organization_id=org.id,
+                                course_id=course.id, start_date=start, timezone=DEMO_TZ)
+        _get_or_create(CohortInstructor, {"cohort_id": cohort.id, "user_id": users["instructor@example.org"].id},
+                       is_lead=True)
+        for email in trainee_emails:
+            _get_or_create(Enrollment, {"cohort_id": cohort.id, "user_id": users[email].id})
+        schedule_live_sessions(cohort)
 
 
-def seed_demo(course_slug: str = "therapeutic-mentoring") -> list[Login]:
-    course = db.session.scalar(sa.select(Course).where(Course.slug == course_slug))
-    if course is None:
-        raise DomainError(f"Course {course_slug!r} is not imported yet: run `flask course import` first.")
+def main_course(course_slug: str | None) -> Course:
+    """The named course, or else the imported program with the most weeks (the demo's main cohort)."""
+    courses = list(db.session.scalars(sa.select(Course).where(Course.archived_at.is_(None))))
+    if course_slug:
+        courses = [c for c in courses if c.slug == course_slug]
+    if not courses:
+        what = f"Course {course_slug!r} is" if course_slug else "No course is"
+        raise DomainError(f"{what} imported yet: run `flask course import courses/<folder>` first.")
+    return max(courses, key=lambda c: (c.week_count, c.slug))
+
+
+def seed_demo(course_slug: str | None = None) -> list[Login]:
+    course = main_course(course_slug)
     orgs = {key: _get_or_create(Organization, {"slug": key}, name=name, seat_limit=seats)
             for key, (name, seats) in ORGS.items()}
     start = cohort_today(DEMO_TZ) - timedelta(weeks=3)
@@ -120,7 +125,7 @@ def seed_demo(course_slug: str = "therapeutic-mentoring") -> list[Login]:
         db.session.add(SupervisorCredential(
             user_id=supervisor.id, credential_type=CredentialType.LICSW, license_number="DEMO-0000", state="MA",
             expires_on=start + timedelta(days=730), verified_at=utcnow(), verified_by_id=users["admin@example.org"].id))
-    _second_program(orgs["riverbend"], users, [e for e, _n, role, _o in PEOPLE if role is Role.TRAINEE][-1:])
+    _other_programs(course, orgs["riverbend"], users, [e for e, _n, role, _o in PEOPLE if role is Role.TRAINEE][-1:])
     schedule_live_sessions(cohort)
     first = db.session.scalar(sa.select(LiveSession).where(LiveSession.cohort_id == cohort.id, LiveSession.week == 1))
     if first is not None and not first.join_url:

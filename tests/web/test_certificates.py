@@ -45,7 +45,7 @@ def test_pdf_carries_everything_a_reader_needs(nearly_complete, app, db):
                      "Therapeutic Mentoring Certificate (version 2026.1)", "lecture 24 h", "role-play 18 h",
                      "discussion 12 h", "12.75 h approved", "Engagement and rapport", "Cultural humility",
                      f"Issued {cert.issued_at.date().isoformat()}", f"Valid until {cert.valid_until.isoformat()}",
-                     "Therapeutic Mentoring Training Program", "Program Director", "Clinical Supervisor of Record",
+                     app.config["ISSUER_NAME"], "Program Director", "Clinical Supervisor of Record",
                      "not a state license", f"http://localhost/verify/{cert.serial}", cert.serial):
         assert expected in text, expected
 
