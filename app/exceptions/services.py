@@ -86,6 +86,14 @@ def all_item_choices(cohort: Cohort, trainee: User) -> dict[str, list[tuple[str,
     return groups
 
 
+def extra_attempts(cohort_id: int, user_id: int, item: str) -> int:
+    """Extra attempts granted (and not revoked) for one item."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(GrantedException).where(
+        GrantedException.cohort_id == cohort_id, GrantedException.user_id == user_id,
+        GrantedException.kind == ExceptionKind.EXTRA_ATTEMPT, GrantedException.item == item,
+        GrantedException.revoked_at.is_(None))) or 0
+
+
 def _check_item(cohort: Cohort, trainee: User, kind: ExceptionKind, item: str) -> None:
     if kind is ExceptionKind.WAIVER:
         keys = {q.key for q in requirements(cohort, trainee)}

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from app import audit
 from app.db import utcnow
 from app.errors import DomainError
+from app.exceptions.services import extra_attempts
 from app.extensions import db
 from app.mailer import queue_mail
 from app.models import (
@@ -77,6 +78,9 @@ def next_attempt_refusal(attempts: list[RolePlaySubmission], scenario: Scenario,
         if last.outcome is Outcome.PASS:
             return f"You passed this role-play on attempt {last.attempt}."
     limit = max_attempts(scenario, rules)
+    if limit is not None and attempts:
+        last = attempts[-1]
+        limit += extra_attempts(last.cohort_id, last.trainee_id, f"week-{scenario.module.week}-roleplay")
     if limit is not None and len(attempts) >= limit:
         return (f"You have used all {limit} attempts at this assessed role-play. "
                 "Ask your instructor what happens next.")

@@ -213,6 +213,14 @@ def test_revise_opens_a_new_attempt_up_to_the_remediation_limit(rc, db):
     grade(rc, second, "grader_b", FAIL)
     with pytest.raises(services.SubmissionRefused, match="all 2 attempts"):
         submit(rc)
+    # an instructor's extra attempt (an exception with a reason) opens one more
+    from app.exceptions import services as exceptions
+    from app.models import ExceptionKind
+
+    exceptions.grant(rc["cohort"], rc["trainee"], kind=ExceptionKind.EXTRA_ATTEMPT, item="week-6-roleplay",
+                     reason="The recording failed twice", actor=rc["instructor"])
+    db.session.commit()
+    assert submit(rc).attempt == 3
 
 
 def test_a_submission_needs_a_transcript_or_recording_and_consent_for_a_recording(rc, db):
