@@ -47,6 +47,7 @@ class Config:
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
     SMTP_STARTTLS = _bool("SMTP_STARTTLS", True)
     MAIL_FROM = os.environ.get("MAIL_FROM", f"{PLATFORM_NAME} <no-reply@localhost>")
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
     # Role-play recordings: stored outside static/ (default instance/uploads), size-limited, deleted after
     # RECORDING_RETENTION_DAYS by `flask roleplay purge-recordings`.
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import sys
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
 
 import sqlalchemy as sa
 
@@ -28,36 +32,112 @@ def _print(msg: OutboxMessage) -> None:
     print(f"\n--- mail to {msg.to_address}: {msg.subject}\n{msg.body}\n---", file=sys.stderr)
 
 
-def deliver_pending(config: dict, *, limit: int = 100) -> tuple[int, int]:
-    """Send up to `limit` unsent messages by SMTP. Returns (sent, failed)."""
-    pending = db.session.scalars(
-        sa.select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
-        .order_by(OutboxMessage.id).limit(limit)
-    ).all()
-    if not pending:
-        return 0, 0
-    sent = failed = 0
-    if config.get("MAIL_BACKEND") == "console" or not config.get("SMTP_HOST"):
-        for msg in pending:
-            _print(msg)
-            msg.sent_at, msg.attempts = utcnow(), msg.attempts + 1
-        return len(pending), 0
-    with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=30) as smtp:
-        if config.get("SMTP_STARTTLS"):
-            smtp.starttls()
-        if config.get("SMTP_USERNAME"):
-            smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"] or "")
-        for msg in pending:
-            email = EmailMessage()
-            email["From"], email["To"], email["Subject"] = config["MAIL_FROM"], msg.to_address, msg.subject
-            email.set_content(msg.body)
-            msg.attempts += 1
+CLAIM_MINUTES = 10
+
+
+@dataclass
+class Delivery:
+    sent: int = 0
+    retrying: int = 0
+    dead: int = 0
+    stopped: str = ""  # why the run stopped early (the SMTP server is unreachable), if it did
+
+
+def _backoff(attempts: int) -> timedelta:
+    """2, 4, 8 ... minutes after each temporary failure, at most six hours."""
+    return timedelta(minutes=min(2 ** attempts, 360))
+
+
+def _claim(now: datetime) -> OutboxMessage | None:
+    """Take the oldest message that is due and unclaimed, in one conditional UPDATE, and commit the claim,
+    so an overlapping worker never takes the same message."""
+    free = sa.or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now)
+    due = sa.or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now)
+    open_ = sa.and_(OutboxMessage.sent_at.is_(None), OutboxMessage.dead_at.is_(None), free, due)
+    for mid in db.session.scalars(sa.select(OutboxMessage.id).where(open_).order_by(OutboxMessage.id).limit(20)):
+        taken = db.session.execute(
+            sa.update(OutboxMessage).where(OutboxMessage.id == mid, open_)
+            .values(claimed_until=now + timedelta(minutes=CLAIM_MINUTES), attempts=OutboxMessage.attempts + 1)
+            .execution_options(synchronize_session=False)).rowcount
+        db.session.commit()
+        if taken:
+            return db.session.get(OutboxMessage, mid, populate_existing=True)
+    return None
+
+
+def build_email(msg: OutboxMessage, config: dict) -> EmailMessage:
+    email = EmailMessage()
+    email["From"], email["To"], email["Subject"] = config["MAIL_FROM"], msg.to_address, msg.subject
+    email["Date"] = formatdate(localtime=False)
+    domain = parseaddr(config["MAIL_FROM"])[1].rpartition("@")[2] or "localhost"
+    email["Message-ID"] = make_msgid(idstring=f"outbox-{msg.id}", domain=domain)
+    email.set_content(msg.body)
+    return email
+
+
+def deliver_pending(config: dict, *, limit: int = 100, now: datetime | None = None) -> Delivery:
+    """Deliver due mail one message at a time: claim it, send it, commit the outcome. A permanent refusal
+    or the last allowed attempt makes a dead letter; a temporary failure waits with backoff; an
+    unreachable server ends the run with the claim released. A message is never sent by two workers."""
+    result = Delivery()
+    max_attempts = int(config.get("MAIL_MAX_ATTEMPTS", 8))
+    console = config.get("MAIL_BACKEND") == "console" or not config.get("SMTP_HOST")
+    smtp = None
+    try:
+        for _ in range(limit):
+            now_ = now or utcnow()
+            msg = _claim(now_)
+            if msg is None:
+                break
+            if console:
+                _print(msg)
+                msg.sent_at, msg.claimed_until = now_, None
+                db.session.commit()
+                result.sent += 1
+                continue
             try:
-                smtp.send_message(email)
-            except smtplib.SMTPException as exc:
-                msg.last_error = str(exc)[:2000]
-                failed += 1
+                if smtp is None:
+                    smtp = _connect(config)
+                smtp.send_message(build_email(msg, config))
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+                code = _code(exc)
+                msg.last_error, msg.claimed_until = str(exc)[:2000], None
+                if code >= 500 or msg.attempts >= max_attempts:
+                    msg.dead_at = now_
+                    result.dead += 1
+                else:
+                    msg.next_attempt_at = now_ + _backoff(msg.attempts)
+                    result.retrying += 1
+            except (OSError, smtplib.SMTPException) as exc:
+                # the server is down or dropped us: give the attempt back and stop this run
+                msg.attempts -= 1
+                msg.last_error, msg.claimed_until = f"SMTP unavailable: {exc}"[:2000], None
+                msg.next_attempt_at = now_ + _backoff(1)
+                db.session.commit()
+                result.stopped = f"the SMTP server is unavailable ({exc.__class__.__name__}: {exc})"
+                smtp = None
+                break
             else:
-                msg.sent_at, msg.last_error = utcnow(), None
-                sent += 1
-    return sent, failed
+                msg.sent_at, msg.last_error, msg.claimed_until = now_, None, None
+                result.sent += 1
+            db.session.commit()
+    finally:
+        if smtp is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                smtp.quit()
+    return result
+
+
+def _connect(config: dict) -> smtplib.SMTP:
+    smtp = smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=30)
+    if config.get("SMTP_STARTTLS"):
+        smtp.starttls()
+    if config.get("SMTP_USERNAME"):
+        smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"] or "")
+    return smtp
+
+
+def _code(exc: smtplib.SMTPException) -> int:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return min((code for code, _ in exc.recipients.values()), default=550)
+    return int(getattr(exc, "smtp_code", 550) or 550)

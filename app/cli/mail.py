@@ -15,8 +15,10 @@ mail_cli = AppGroup("mail", help="Outbox delivery.")
 @mail_cli.command("send")
 @click.option("--limit", default=100, show_default=True)
 def send(limit: int) -> None:
-    sent, failed = deliver_pending(current_app.config, limit=limit)
+    """Each message is claimed and committed on its own, so overlapping runs never send one twice."""
+    result = deliver_pending(current_app.config, limit=limit)
     db.session.commit()
-    click.echo(f"{sent} sent, {failed} failed.")
-    if failed:
+    click.echo(f"{result.sent} sent, {result.retrying} to retry later, {result.dead} given up (dead letters).")
+    if result.stopped:
+        click.echo(f"Stopped early: {result.stopped}. The rest waits for the next run.", err=True)
         raise SystemExit(1)

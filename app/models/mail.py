@@ -22,6 +22,12 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
+    #: a temporary failure waits until then (backoff)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: a worker that claimed the message owns it until then; an expired claim (a killed worker) frees it
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: given up: a permanent refusal, or the maximum number of attempts; admins see these
+    dead_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} to={self.to_address} sent={bool(self.sent_at)}>"

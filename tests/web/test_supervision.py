@@ -123,9 +123,18 @@ def test_remind_command(supervised, app, db, runner):
     session = factories.make_supervision(supervised["trainee"], supervised["supervisor"])
     session.submitted_at = utcnow() - timedelta(days=9)
     db.session.commit()
-    result = runner.invoke(args=["supervision", "remind"])
+    saved = app.config["PUBLIC_BASE_URL"]
+    app.config["PUBLIC_BASE_URL"] = "https://training.example.org"
+    try:
+        result = runner.invoke(args=["supervision", "remind"])
+    finally:
+        app.config["PUBLIC_BASE_URL"] = saved
     assert result.exit_code == 0
     assert "1 supervisor reminder(s), 0 escalation(s)" in result.output
+    from app.models import OutboxMessage
+
+    body = db.session.scalar(sa.select(OutboxMessage.body).where(OutboxMessage.to_address == supervised["supervisor"].email))
+    assert "https://training.example.org/supervision/queue" in body  # the public address, not localhost
 
 
 def test_org_admin_assigns_and_removes_supervisors_in_their_organization(supervised, app, db):
