@@ -88,7 +88,9 @@ def upload_roster(org_id: int):
     cohorts = services.org_cohorts(org)
     form = RosterUploadForm(cohorts=cohorts)
     if request.method == "GET":
-        form.cohort_id.data = request.args.get("cohort", 0, type=int)
+        # the cohort the admin came from, or the organization's only cohort: rows without a cohort go there
+        only = cohorts[0].id if len(cohorts) == 1 else 0
+        form.cohort_id.data = request.args.get("cohort", only, type=int)
     if form.validate_on_submit():
         default = next((c for c in cohorts if c.id == form.cohort_id.data), None)
         ok, imp = committed(lambda: roster.create_import(

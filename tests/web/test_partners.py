@@ -374,3 +374,15 @@ def test_dashboard_shows_states_hours_flags_charts_and_exports_escaped_csv(app, 
     assert by_email[ok.email][-2] == "Active"
     assert by_email[partner["existing"].email][-1] == "8 items overdue; No approved supervision in 3 weeks"
     assert partner["outsider"].email not in response.get_data(as_text=True)
+
+
+def test_the_only_cohort_is_the_roster_default(app, course, db):
+    from app.models import Role
+
+    org = factories.make_org(seat_limit=10)
+    factories.make_cohort(course, org, name="Only cohort")
+    admin = factories.make_user(Role.ORG_ADMIN, organization_id=org.id)
+    db.session.commit()
+    client = signed_in(app, admin)
+    page = client.get(f"/partners/organizations/{org.id}/roster").get_data(as_text=True)
+    assert re.search(r'<option selected value="\d+">Only cohort</option>', page)
