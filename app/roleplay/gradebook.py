@@ -47,13 +47,19 @@ def build(cohort: Cohort) -> tuple[list[Column], list[Row]]:
         columns.append(Column(f"{kind}-{obj_id}", label, kind))
     cells: dict[int, dict[str, str]] = {uid: {} for uid in ids}
     if ids:
-        for uid, quiz_id, best in db.session.execute(
-            sa.select(QuizAttempt.user_id, QuizAttempt.quiz_id, sa.func.max(QuizAttempt.score_percent))
+        latest = ((cohort.course.rules or {}).get("quizzes") or {}).get("counts") == "latest"
+        counted: dict[tuple[int, int], int] = {}
+        for uid, quiz_id, score in db.session.execute(
+            sa.select(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.score_percent)
             .where(QuizAttempt.cohort_id == cohort.id, QuizAttempt.user_id.in_(ids),
                    QuizAttempt.submitted_at.is_not(None))
-            .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id)
+            .order_by(QuizAttempt.submitted_at, QuizAttempt.id)
         ):
-            cells[uid][f"quiz-{quiz_id}"] = f"{best}%"
+            # the score that counts under the program's rule: the best, or the latest (rows come oldest first)
+            key = (uid, quiz_id)
+            counted[key] = score if latest or key not in counted else max(score, counted[key])
+        for (uid, quiz_id), score in counted.items():
+            cells[uid][f"quiz-{quiz_id}"] = f"{score}%"
         for sub in db.session.scalars(
             sa.select(RolePlaySubmission).where(RolePlaySubmission.cohort_id == cohort.id,
                                                 RolePlaySubmission.trainee_id.in_(ids))
