@@ -32,7 +32,7 @@ def _load(path: str):
 def validate(path: str) -> None:
     """Check a course folder without touching the database."""
     spec = _load(path)
-    n_q = sum(len(m.quiz.questions) for m in spec.modules)
+    n_q = sum(len(m.quiz.questions) for m in spec.modules if m.quiz)
     words = sum(m.lecture_words for m in spec.modules)
     click.echo(f"OK: {spec.title} {spec.version}: {len(spec.modules)} weeks, "
                f"{n_q} quiz questions, {words} lecture words, "

@@ -114,30 +114,21 @@ def sync_course(spec: CourseSpec, *, now: datetime | None = None) -> ImportRepor
             "live_agenda": list(m.live_agenda),
         })
         db.session.flush()
-        s = m.scenario
-        sync.upsert(scenarios, s.slug, f"scenario {s.slug}", Scenario, {
-            "course_id": cid, "module_id": module.id, "slug": s.slug, "title": s.title,
-            "assessment": s.assessment, "crisis": s.crisis,
-            "duration_minutes": s.duration_minutes, "content": s.content(),
-        })
-        d = m.discussion
-        sync.upsert(prompts, d.slug, f"discussion {d.slug}", DiscussionPrompt, {
-            "course_id": cid, "module_id": module.id, "slug": d.slug, "title": d.title,
-            "prompt_md": d.prompt,
-        })
-        q = m.quiz
-        quiz = sync.upsert(quizzes, q.slug, f"quiz {q.slug}", Quiz, {
-            "course_id": cid, "module_id": module.id, "slug": q.slug, "title": q.title,
-            "pass_percent": q.pass_percent, "max_attempts": q.max_attempts,
-        })
-        db.session.flush()
-        questions = _by(Question, "key", quiz_id=quiz.id)
-        for pos, qs in enumerate(q.questions, start=1):
-            sync.upsert(questions, qs.key, f"question {q.slug}/{qs.key}", Question, {
-                "quiz_id": quiz.id, "key": qs.key, "position": pos, "kind": qs.kind,
-                "prompt_md": qs.prompt, "options": [o.__dict__.copy() for o in qs.options],
+        if m.scenario is not None:
+            s = m.scenario
+            sync.upsert(scenarios, s.slug, f"scenario {s.slug}", Scenario, {
+                "course_id": cid, "module_id": module.id, "slug": s.slug, "title": s.title,
+                "assessment": s.assessment, "crisis": s.crisis,
+                "duration_minutes": s.duration_minutes, "content": s.content(),
             })
-        sync.archive_rest(questions, f"question {q.slug}/")
+        if m.discussion is not None:
+            d = m.discussion
+            sync.upsert(prompts, d.slug, f"discussion {d.slug}", DiscussionPrompt, {
+                "course_id": cid, "module_id": module.id, "slug": d.slug, "title": d.title,
+                "prompt_md": d.prompt,
+            })
+        if m.quiz is not None:
+            _sync_quiz(sync, quizzes, m.quiz, cid, module.id)
     for kind, leftovers in (("module", modules), ("scenario", scenarios),
                             ("discussion", prompts), ("quiz", quizzes)):
         sync.archive_rest(leftovers, kind)
@@ -148,6 +139,21 @@ def sync_course(spec: CourseSpec, *, now: datetime | None = None) -> ImportRepor
         course.last_import = report.as_dict()
     db.session.flush()
     return report
+
+
+def _sync_quiz(sync: _Sync, quizzes: dict, q, cid: int, module_id: int) -> None:
+    quiz = sync.upsert(quizzes, q.slug, f"quiz {q.slug}", Quiz, {
+        "course_id": cid, "module_id": module_id, "slug": q.slug, "title": q.title,
+        "pass_percent": q.pass_percent, "max_attempts": q.max_attempts,
+    })
+    db.session.flush()
+    questions = _by(Question, "key", quiz_id=quiz.id)
+    for pos, qs in enumerate(q.questions, start=1):
+        sync.upsert(questions, qs.key, f"question {q.slug}/{qs.key}", Question, {
+            "quiz_id": quiz.id, "key": qs.key, "position": pos, "kind": qs.kind,
+            "prompt_md": qs.prompt, "options": [o.__dict__.copy() for o in qs.options],
+        })
+    sync.archive_rest(questions, f"question {q.slug}/")
 
 
 def _sync_rubric(sync: _Sync, spec: CourseSpec, cid: int) -> None:

@@ -34,7 +34,7 @@ from app.curriculum.spec import (
     ScenarioSpec,
 )
 
-MODULE_FILES = ("module.toml", "lecture.md", "scenario.toml", "quiz.toml")
+MODULE_FILES = ("module.toml", "lecture.md")  # scenario.toml and quiz.toml are optional
 _WORD = re.compile(r"[A-Za-z0-9']+")
 #: course.toml keys that describe the course rather than its rules (the week count stays in the rules)
 _IDENTITY = {"slug", "title", "version", "summary"}
@@ -177,8 +177,9 @@ def _read_module(root: Path, d: Path, course: schema.CourseFile, rubric: schema.
     if missing:
         return None
     mod = _parse(root, f"{rel}/module.toml", schema.ModuleFile, problems)
-    sc = _parse(root, f"{rel}/scenario.toml", schema.ScenarioFile, problems)
-    quiz = _parse(root, f"{rel}/quiz.toml", schema.QuizFile, problems)
+    has_sc, has_quiz = (d / "scenario.toml").is_file(), (d / "quiz.toml").is_file()
+    sc = _parse(root, f"{rel}/scenario.toml", schema.ScenarioFile, problems) if has_sc else None
+    quiz = _parse(root, f"{rel}/quiz.toml", schema.QuizFile, problems) if has_quiz else None
     try:
         lecture_md = (d / "lecture.md").read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -192,10 +193,10 @@ def _read_module(root: Path, d: Path, course: schema.CourseFile, rubric: schema.
         problems.append(Problem(f"{rel}/lecture.md", "",
                                 f"has {words} words; this program's [content] min_lecture_words is "
                                 f"{policy.min_lecture_words}"))
-    if mod is None or sc is None or quiz is None:
+    if mod is None or (has_sc and sc is None) or (has_quiz and quiz is None):
         return None
     _check_policy(rel, mod, sc, quiz, policy, problems)
-    if rubric is not None:
+    if rubric is not None and sc is not None:
         keys = {c.key for c in rubric.criteria}
         for key in sc.not_applicable:
             if key not in keys:
@@ -207,13 +208,14 @@ def _read_module(root: Path, d: Path, course: schema.CourseFile, rubric: schema.
         live_minutes=mod.live_session.minutes, live_agenda=tuple(mod.live_session.agenda),
         discussion=DiscussionSpec(mod.discussion.slug, mod.discussion.title, mod.discussion.prompt,
                                   rules={k: v for k in ("initial_post_min_words", "peer_replies_min", "required")
-                                         if (v := getattr(mod.discussion, k)) is not None}),
-        scenario=_scenario_spec(sc, course.role_play.roles),
-        quiz=_quiz_spec(quiz, course.quizzes),
+                                         if (v := getattr(mod.discussion, k)) is not None})
+        if mod.discussion else None,
+        scenario=_scenario_spec(sc, course.role_play.roles) if sc else None,
+        quiz=_quiz_spec(quiz, course.quizzes) if quiz else None,
     )
 
 
-def _check_policy(rel: str, mod: schema.ModuleFile, sc: schema.ScenarioFile, quiz: schema.QuizFile,
+def _check_policy(rel: str, mod: schema.ModuleFile, sc: schema.ScenarioFile | None, quiz: schema.QuizFile | None,
                   policy: schema.ContentPolicy, problems: list[Problem]) -> None:
     """The program's own content policy, from course.toml's [content] table."""
     def outside(value: int, rng: schema.Range) -> bool:
@@ -227,11 +229,11 @@ def _check_policy(rel: str, mod: schema.ModuleFile, sc: schema.ScenarioFile, qui
         r = policy.live_session_minutes
         problems.append(Problem(f"{rel}/module.toml", "live_session.minutes",
                                 f"is {mod.live_session.minutes}; [content] live_session_minutes allows {r.min} to {r.max}"))
-    if outside(sc.duration_minutes, policy.scenario_minutes):
+    if sc is not None and outside(sc.duration_minutes, policy.scenario_minutes):
         r = policy.scenario_minutes
         problems.append(Problem(f"{rel}/scenario.toml", "duration_minutes",
                                 f"is {sc.duration_minutes}; [content] scenario_minutes allows {r.min} to {r.max}"))
-    if len(quiz.questions) < policy.min_quiz_questions:
+    if quiz is not None and len(quiz.questions) < policy.min_quiz_questions:
         problems.append(Problem(f"{rel}/quiz.toml", "questions",
                                 f"has {len(quiz.questions)}; [content] min_quiz_questions is {policy.min_quiz_questions}"))
 
@@ -278,7 +280,7 @@ def _rules(course: schema.CourseFile, modules: list[ModuleSpec]) -> dict[str, An
     if not rules["certificate"]["title"]:
         rules["certificate"]["title"] = course.title
     #: per-week discussion rules where a module.toml sets them (keys are week numbers as text: JSON)
-    rules["week_discussion"] = {str(m.week): m.discussion.rules for m in modules if m.discussion.rules}
+    rules["week_discussion"] = {str(m.week): m.discussion.rules for m in modules if m.discussion and m.discussion.rules}
     return rules
 
 
@@ -289,13 +291,15 @@ def _check_course_wide(modules: list[ModuleSpec], course: schema.CourseFile, pro
         problems.append(Problem("weeks/", "week", f"weeks must be 1..{n_weeks}, each once; found {weeks}"))
     for kind, get in (
         ("module", lambda m: m.slug),
-        ("discussion", lambda m: m.discussion.slug),
-        ("scenario", lambda m: m.scenario.slug),
-        ("quiz", lambda m: m.quiz.slug),
+        ("discussion", lambda m: m.discussion and m.discussion.slug),
+        ("scenario", lambda m: m.scenario and m.scenario.slug),
+        ("quiz", lambda m: m.quiz and m.quiz.slug),
     ):
         seen: dict[str, int] = {}
         for m in modules:
             slug = get(m)
+            if not slug:
+                continue
             if slug in seen:
                 problems.append(Problem(f"weeks/ (week {m.week})", f"{kind} slug",
                                         f"{slug!r} is also used in week {seen[slug]}"))
@@ -308,11 +312,14 @@ def _check_course_wide(modules: list[ModuleSpec], course: schema.CourseFile, pro
                 problems.append(Problem("course.toml", field, f"week {week} is past the last week ({n_weeks})"))
     for week in course.role_play.summative_weeks:
         m = by_week.get(week)
-        if m is not None and m.scenario.assessment != "summative":
+        if m is not None and m.scenario is None:
+            problems.append(Problem(f"weeks/ (week {week})", "scenario.toml",
+                                    "course.toml lists this week as summative, so it needs a scenario.toml"))
+        elif m is not None and m.scenario.assessment != "summative":
             problems.append(Problem(f"weeks/ (week {week})", "scenario.assessment",
                                     "course.toml lists this week as summative; the scenario says formative"))
     for m in modules:
-        if m.scenario.assessment == "summative" and m.week not in course.role_play.summative_weeks:
+        if m.scenario and m.scenario.assessment == "summative" and m.week not in course.role_play.summative_weeks:
             problems.append(Problem(f"weeks/ (week {m.week})", "scenario.assessment",
                                     "the scenario is summative; add the week to course.toml's role_play.summative_weeks"))
     sup = course.supervision

@@ -308,7 +308,7 @@ class ModuleFile(Strict):
     summary: Text
     objectives: list[Text]
     live_session: LiveSession
-    discussion: WeekDiscussion
+    discussion: WeekDiscussion | None = None
 
 
 class ScenarioRole(Strict):

@@ -109,9 +109,10 @@ class ModuleSpec:
     lecture_words: int
     live_minutes: int
     live_agenda: tuple[str, ...]
-    discussion: DiscussionSpec
-    scenario: ScenarioSpec
-    quiz: QuizSpec
+    #: each is optional: a week may have no discussion prompt, role-play or quiz
+    discussion: DiscussionSpec | None
+    scenario: ScenarioSpec | None
+    quiz: QuizSpec | None
 
 
 @dataclass(frozen=True)

@@ -44,8 +44,8 @@ def _blank(path, key: str) -> None:
 
 
 BREAKAGES = {
-    "missing quiz file": (lambda r: (_week(r, 3) / "quiz.toml").unlink(),
-                          "quiz.toml: file is missing"),
+    "missing lecture file": (lambda r: (_week(r, 3) / "lecture.md").unlink(),
+                             "lecture.md: file is missing"),
     "TOML syntax error": (lambda r: _edit(_week(r, 2) / "module.toml", "week = 2", "week = = 2"),
                           "module.toml: is not valid TOML"),
     "short lecture": (lambda r: (_week(r, 4) / "lecture.md").write_text("# Short\n\nToo short."),

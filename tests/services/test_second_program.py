@@ -214,3 +214,30 @@ def test_its_certificate_texts_come_from_its_files(spec):
     assert cert["require_final_signoff"] is False and cert["code_of_conduct"]
     keys = {r.key for r in engine.evaluate(engine.TraineeRecords(), engine.CoursePlan((), spec.rules))}
     assert "code-of-conduct" in keys and "final-signoff" not in keys
+
+
+def test_a_week_may_have_no_quiz_role_play_or_discussion(tmp_path, course, db):
+    import shutil
+
+    from app.eligibility.records import load_plan
+
+    copy = tmp_path / "prs"
+    shutil.copytree(PRS_DIR, copy)
+    week2 = next((copy / "weeks").glob("02-*"))
+    (week2 / "quiz.toml").unlink()
+    (week2 / "scenario.toml").unlink()
+    text = (week2 / "module.toml").read_text()
+    (week2 / "module.toml").write_text(text[:text.index("[discussion]")])
+    spec = load_course(copy)
+    week = next(m for m in spec.modules if m.week == 2)
+    assert week.quiz is None and week.scenario is None and week.discussion is None
+    sync_course(spec)
+    db.session.commit()
+    prs = db.session.scalar(sa.select(Course).where(Course.slug == "peer-recovery-specialist"))
+    keys = {q.key for q in engine.evaluate(engine.TraineeRecords(), load_plan(prs))}
+    assert "week-2-lecture" in keys and "week-2-quiz" not in keys and "week-1-quiz" in keys
+    # a summative week still needs its scenario
+    summative = next((copy / "weeks").glob("04-*"))
+    (summative / "scenario.toml").unlink()
+    with pytest.raises(Exception, match="needs a scenario.toml"):
+        load_course(copy)
