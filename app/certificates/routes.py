@@ -125,16 +125,29 @@ def verify_credential():
                            state=cert.state_on(utcnow().date()) if cert else None)
 
 
+def _status_list(purpose: str, key: keys.IssuerKey | None, url: str) -> Response:
+    if purpose not in credential.STATUS_PURPOSES or key is None:
+        abort(404)
+    body = credential.status_list_credential(purpose, services.status_indexes(purpose), key, url=url, now=utcnow())
+    return Response(body, mimetype="application/vc+jwt", headers={"Cache-Control": "no-cache"})
+
+
 @bp.get("/credentials/status/<purpose>")
 @guard(policy.public)
 def status_list(purpose: str):
-    if purpose not in credential.STATUS_PURPOSES:
-        abort(404)
+    """The list the first credentials name (signed by the current key)."""
     settings = _settings()
     key = keys.current_key(settings.key_dir, create=settings.create_key)
-    body = credential.status_list_credential(purpose, services.status_indexes(purpose), key,
-                                             base_url=settings.base_url, now=utcnow())
-    return Response(body, mimetype="application/vc+jwt", headers={"Cache-Control": "no-cache"})
+    return _status_list(purpose, key, f"{settings.base_url}/credentials/status/{purpose}")
+
+
+@bp.get("/credentials/status/<purpose>/<int:key_number>")
+@guard(policy.public)
+def key_status_list(purpose: str, key_number: int):
+    """The list as published by one signing key: the one its credentials name."""
+    settings = _settings()
+    return _status_list(purpose, keys.key_by_number(settings.key_dir, key_number),
+                        f"{settings.base_url}/credentials/status/{purpose}/{key_number}")
 
 
 @bp.route("/certificates/<cert_uuid>/status", methods=["GET", "POST"])
