@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
@@ -21,6 +22,9 @@ class StatusForm(FlaskForm):
     submit = SubmitField("Apply")
 
 
-class VerifyCredentialForm(FlaskForm):
-    token = TextAreaField("Paste the credential (the contents of the .jwt file)", validators=[Length(max=20000)])
+class VerifyForm(FlaskForm):
+    token = TextAreaField("Serial, certificate ID, verification link or the credential itself",
+                          description="For example TMC-2026-000123, or everything in the Open Badge (.jwt) file.")
+    upload = FileField("Or upload a file", description="The Open Badge file (.jwt or .txt) or the certificate PDF, "
+                                                        "up to 2 MB.")
     submit = SubmitField("Verify")

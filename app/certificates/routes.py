@@ -7,9 +7,9 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user
 
 from app import policy
-from app.certificates import credential, keys, services
+from app.certificates import credential, keys, services, verification
 from app.certificates.document import certificate_pdf
-from app.certificates.forms import ConductForm, StatusForm, VerifyCredentialForm
+from app.certificates.forms import ConductForm, StatusForm, VerifyForm
 from app.cohorts.services import roster
 from app.db import utcnow
 from app.eligibility import engine
@@ -110,19 +110,24 @@ def verify(reference: str):
     return render_template("certificates/verify.html", cert=cert, state=cert.state_on(utcnow().date()))
 
 
-@bp.route("/verify/credential", methods=["GET", "POST"])
+@bp.route("/verify", methods=["GET", "POST"])
+@bp.route("/verify/credential", methods=["GET", "POST"], endpoint="verify_credential")
 @guard(policy.public)
 @limiter.limit(_verify_limit, methods=["POST"])
-def verify_credential():
-    form = VerifyCredentialForm()
-    result = cert = None
+def verify_any():
+    """One form for a serial, an ID, a link, a pasted credential or an uploaded file."""
+    form = VerifyForm()
+    verdict = None
     if form.validate_on_submit():
-        result = credential.verify_jwt((form.token.data or "").strip(),
-                                       trusted=keys.known_dids(_settings().key_dir))
-        if result.ok:
-            cert = services.find(result.credential["id"].removeprefix("urn:uuid:"))
-    return render_template("certificates/verify_credential.html", form=form, result=result, cert=cert,
-                           state=cert.state_on(utcnow().date()) if cert else None)
+        trusted, today = keys.known_dids(_settings().key_dir), utcnow().date()
+        upload = request.files.get("upload")
+        if upload and upload.filename:
+            with upload.stream:
+                data = upload.stream.read(verification.MAX_UPLOAD + 1)
+            verdict = verification.check_upload(data, trusted=trusted, today=today)
+        else:
+            verdict = verification.check_text(form.token.data or "", trusted=trusted, today=today)
+    return render_template("certificates/verify_any.html", form=form, verdict=verdict)
 
 
 def _status_list(purpose: str, key: keys.IssuerKey | None, url: str) -> Response:

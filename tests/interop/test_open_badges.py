@@ -201,8 +201,8 @@ def test_earlier_credentials_still_verify_here_and_are_reissued_by_a_command(ser
     with pytest.raises(OB3VerificationError):  # what the issue reported
         verifier_for(cert).verify(old)
     visitor = app.test_client()
-    page = visitor.post("/verify/credential", data={"token": old, "csrf_token": csrf_token(visitor)})
-    assert "The signature is valid." in page.get_data(as_text=True) and "Cora Complete" in page.get_data(as_text=True)
+    page = visitor.post("/verify", data={"token": old, "csrf_token": csrf_token(visitor, "/verify")})
+    assert "Genuine. Issued to <strong>Cora Complete</strong>" in page.get_data(as_text=True)
 
     result = runner.invoke(args=["certificates", "reissue"])
     assert result.exit_code == 0, result.output

@@ -64,7 +64,9 @@ MATRIX = {
     "certificates.credential_jwt": ("GET", [LOGIN, 200, 403, 404, 403, 200, 404]),
     "certificates.verify":        ("GET",  [200, 200, 200, 200, 200, 200, 200]),
     "certificates.verify_credential": ("GET", [200, 200, 200, 200, 200, 200, 200]),
+    "certificates.verify_any":    ("GET",  [200, 200, 200, 200, 200, 200, 200]),
     "certificates.status_list":   ("GET",  [200, 200, 200, 200, 200, 200, 200]),
+    "certificates.key_status_list": ("GET", [200, 200, 200, 200, 200, 200, 200]),
     "certificates.change_status": ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
     "certificates.cohort_certification": ("GET", [LOGIN, 403, 200, 404, 200, 200, 404]),
     "certificates.signoff":       ("POST", [LOGIN, 403, 302, 404, 403, 302, 404]),
@@ -148,7 +150,16 @@ MATRIX = {
 ARG_OVERRIDES = {
     "certificates.signoff": lambda people: {"user_id": people["trainee"].id},
     "certificates.verify": lambda people: {"reference": people["certificate"].serial},
+    "certificates.key_status_list": lambda people: {"key_number": _issuer_key_number()},
 }
+
+
+def _issuer_key_number() -> int:
+    from flask import current_app
+
+    from app.certificates import keys
+
+    return keys.current_key(current_app.config["ISSUER_KEY_DIR"], create=True).number
 
 
 def _url_args(people, endpoint: str = "") -> dict:
