@@ -26,5 +26,6 @@ class VerifyForm(FlaskForm):
     token = TextAreaField("Serial, certificate ID, verification link or the credential itself",
                           description="For example TMC-2026-000123, or everything in the Open Badge (.jwt) file.")
     upload = FileField("Or upload a file", description="The Open Badge file (.jwt or .txt) or the certificate PDF, "
-                                                        "up to 2 MB.")
+                                                        "up to 2 MB.",
+                       render_kw={"accept": ".jwt,.txt,.pdf,text/plain,application/pdf"})
     submit = SubmitField("Verify")

@@ -41,7 +41,8 @@ class Verdict:
 def _found(reference: str, today: date, how: str) -> Verdict:
     cert = services.find(reference)
     if cert is None:
-        return Verdict(False, "No certificate has this reference. Check the serial (TMC-YYYY-NNNNNN) and try again.")
+        return Verdict(False, "No certificate has this reference. Check the serial printed on the certificate "
+                              "and try again.")
     return Verdict(True, "This certificate is in the platform's register.", how, cert, cert.state_on(today))
 
 
