@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, SelectField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
@@ -29,3 +29,11 @@ class VerifyForm(FlaskForm):
                                                         "up to 2 MB.",
                        render_kw={"accept": ".jwt,.txt,.pdf,text/plain,application/pdf"})
     submit = SubmitField("Verify")
+
+
+class ShareForm(FlaskForm):
+    recipient = StringField("Who is it for?", validators=[Length(max=200)],
+                            description="An employer's or a person's name. It is kept with your consent.")
+    days = SelectField("The link works for", coerce=int, default=30,
+                       choices=[SelectChoice(7, "7 days"), SelectChoice(30, "30 days"), SelectChoice(90, "90 days")])
+    submit = SubmitField("Create a link")

@@ -67,6 +67,11 @@ MATRIX = {
     "certificates.verify_any":    ("GET",  [200, 200, 200, 200, 200, 200, 200]),
     "certificates.status_list":   ("GET",  [200, 200, 200, 200, 200, 200, 200]),
     "certificates.key_status_list": ("GET", [200, 200, 200, 200, 200, 200, 200]),
+    "certificates.transcript_pdf": ("GET", [LOGIN, 200, 403, 403, 403, 403, 403]),
+    "certificates.create_share":  ("POST", [LOGIN, 302, 403, 403, 403, 403, 403]),
+    "certificates.withdraw_share": ("POST", [LOGIN, 302, 403, 403, 403, 403, 403]),
+    "certificates.shared_transcript": ("GET", [404, 404, 404, 404, 404, 404, 404]),
+    "certificates.shared_transcript_pdf": ("GET", [404, 404, 404, 404, 404, 404, 404]),
     "certificates.change_status": ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
     "certificates.cohort_certification": ("GET", [LOGIN, 403, 200, 404, 200, 200, 404]),
     "certificates.signoff":       ("POST", [LOGIN, 403, 302, 404, 403, 302, 404]),
@@ -151,7 +156,19 @@ ARG_OVERRIDES = {
     "certificates.signoff": lambda people: {"user_id": people["trainee"].id},
     "certificates.verify": lambda people: {"reference": people["certificate"].serial},
     "certificates.key_status_list": lambda people: {"key_number": _issuer_key_number()},
+    "certificates.withdraw_share": lambda people: {"share_id": _share_id(people)},
 }
+
+
+def _share_id(people) -> int:
+    from app.certificates import transcript
+    from app.db import utcnow
+    from app.extensions import db
+
+    share, _token = transcript.create_share(people["trainee"], people["cohort"], recipient="Acme Youth Services",
+                                            days=7, now=utcnow())
+    db.session.commit()
+    return share.id
 
 
 def _issuer_key_number() -> int:
