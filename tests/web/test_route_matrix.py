@@ -193,7 +193,7 @@ def _base_args(people) -> dict:
             "submission_id": people["submission"].id, "exemplar_id": people["exemplar"].id,
             "thread_id": people["thread"].id, "post_id": people["post"].id,
             "org_id": people["org_a"].id, "enrollment_id": people["enrollment"].id,
-            "import_id": people["roster_import"].id, "key_id": people["api_key"].id}
+            "import_id": people["roster_import"].id, "key_id": people["api_key"].id, "share_id": 1}
 
 
 def test_every_route_is_in_the_table(app):
