@@ -295,3 +295,12 @@ def can_change_hours_record(user: Any, session: Any) -> bool:
 
 def can_sign_conduct(user: Any, *, is_enrolled: bool) -> bool:
     return has_role(user, Role.TRAINEE) and is_enrolled
+
+
+def can_share_transcript(user: Any, *, is_enrolled: bool) -> bool:
+    """A trainee downloads their own transcript for a cohort they are in, and chooses whom to show it to."""
+    return has_role(user, Role.TRAINEE) and is_enrolled
+
+
+def can_withdraw_share(user: Any, share: Any) -> bool:
+    return has_role(user, Role.TRAINEE) and share.user_id == user.id

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms import Field
 
 from app import policy
 from app.admin import queries, services
@@ -20,15 +16,13 @@ from app.admin.forms import (
     StaffAssignmentForm,
 )
 from app.cohorts.services import visible_cohorts_query
-from app.errors import DomainError
 from app.extensions import db
 from app.forms import ActionForm
 from app.guards import guard
 from app.main.services import seat_history, seats_in_use
 from app.models import Cohort, Organization, Role
 from app.pacing import cohort_today, week_number
-
-T = TypeVar("T")
+from app.views import committed
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -41,21 +35,6 @@ def invitation() -> services.Invitation:
 
 def load_org(org_id: int) -> Organization:
     return db.session.get(Organization, org_id) or abort(404)
-
-
-def committed(action: Callable[[], T], *, field: Field | None = None) -> tuple[bool, T | None]:
-    """Call one service and commit. A refusal rolls back and is shown on `field`, or flashed."""
-    try:
-        result = action()
-    except DomainError as exc:
-        db.session.rollback()
-        if field is not None:
-            field.errors.append(str(exc))
-        else:
-            flash(str(exc), "error")
-        return False, None
-    db.session.commit()
-    return True, result
 
 
 # Organizations ------------------------------------------------------------------------------

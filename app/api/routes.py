@@ -141,4 +141,5 @@ def progress(trainee_id: int):
 @bp.get("/certificates")
 @guard(policy.api_key_holder)
 def certificates():
-    return paginated(services.certificates_query(g.org), services.certificate_json)
+    base_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return paginated(services.certificates_query(g.org), lambda c: services.certificate_json(c, base_url))

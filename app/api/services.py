@@ -23,10 +23,13 @@ def enrollment_json(e: Enrollment) -> dict:
             "name": e.user.name, "status": e.status.value, "invitation_pending": not e.user.password_hash}
 
 
-def certificate_json(c: Certificate) -> dict:
+def certificate_json(c: Certificate, base_url: str) -> dict:
+    """One certificate, with the public link that verifies it (the QR code's): anyone the trainee shows it
+    to can check it there, or by uploading the trainee's Open Badge file on the same page."""
     return {"id": c.uuid, "serial": c.serial, "trainee_id": c.user_id, "cohort_id": c.cohort_id,
             "issued_at": c.issued_at.isoformat() if getattr(c, "issued_at", None) else None,
-            "valid_until": c.valid_until.isoformat(), "status": c.state_on(date.today())}
+            "valid_until": c.valid_until.isoformat(), "status": c.state_on(date.today()),
+            "verify_url": f"{base_url}/verify/{c.serial}" if c.serial else None}
 
 
 def cohorts_query(org: Organization) -> sa.Select:

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, SubmitField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
@@ -21,6 +22,18 @@ class StatusForm(FlaskForm):
     submit = SubmitField("Apply")
 
 
-class VerifyCredentialForm(FlaskForm):
-    token = TextAreaField("Paste the credential (the contents of the .jwt file)", validators=[Length(max=20000)])
+class VerifyForm(FlaskForm):
+    token = TextAreaField("Serial, certificate ID, verification link or the credential itself",
+                          description="For example TMC-2026-000123, or everything in the Open Badge (.jwt) file.")
+    upload = FileField("Or upload a file", description="The Open Badge file (.jwt or .txt) or the certificate PDF, "
+                                                        "up to 2 MB.",
+                       render_kw={"accept": ".jwt,.txt,.pdf,text/plain,application/pdf"})
     submit = SubmitField("Verify")
+
+
+class ShareForm(FlaskForm):
+    recipient = StringField("Who is it for?", validators=[Length(max=200)],
+                            description="An employer's or a person's name. It is kept with your consent.")
+    days = SelectField("The link works for", coerce=int, default=30,
+                       choices=[SelectChoice(7, "7 days"), SelectChoice(30, "30 days"), SelectChoice(90, "90 days")])
+    submit = SubmitField("Create a link")

@@ -102,6 +102,10 @@ def current_key(key_dir: str | Path, *, create: bool) -> IssuerKey:
     return _write(Path(key_dir), 1)
 
 
+def key_by_number(key_dir: str | Path, number: int) -> IssuerKey | None:
+    return next((k for k in _keys(Path(key_dir)) if k.number == number), None)
+
+
 def known_dids(key_dir: str | Path) -> set[str]:
     """Every issuer identity this platform has used (current and rotated-out keys)."""
     return {k.did for k in _keys(Path(key_dir))}

@@ -7,9 +7,9 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user
 
 from app import policy
-from app.certificates import credential, keys, services
+from app.certificates import credential, keys, services, transcript, verification
 from app.certificates.document import certificate_pdf
-from app.certificates.forms import ConductForm, StatusForm, VerifyCredentialForm
+from app.certificates.forms import ConductForm, ShareForm, StatusForm, VerifyForm
 from app.cohorts.services import roster
 from app.db import utcnow
 from app.eligibility import engine
@@ -19,7 +19,8 @@ from app.forms import ActionForm
 from app.guards import authorize, guard, not_found_unless
 from app.learn.loading import load_cohort
 from app.main.services import trainee_enrollments
-from app.models import Certificate, CertificateStatus, User
+from app.models import Certificate, CertificateStatus, TranscriptShare, User
+from app.views import committed
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
 
@@ -48,7 +49,11 @@ def mine():
                       "conduct_signed": next((r.met for r in reqs if r.key == "code-of-conduct"), True)})
     past = db.session.scalars(sa.select(Certificate).where(Certificate.user_id == current_user.id,
                                                            Certificate.active_key.is_(None))).all()
-    return render_template("certificates/mine.html", items=items, past=past, form=ConductForm())
+    shares: dict[int, list] = {}
+    for share in transcript.shares_of(current_user):
+        shares.setdefault(share.cohort_id, []).append(share)
+    return render_template("certificates/mine.html", items=items, past=past, form=ConductForm(), share_form=ShareForm(),
+                           action_form=ActionForm(), shares=shares, now=utcnow())
 
 
 @bp.post("/certificate/<int:cohort_id>/conduct")
@@ -110,31 +115,49 @@ def verify(reference: str):
     return render_template("certificates/verify.html", cert=cert, state=cert.state_on(utcnow().date()))
 
 
-@bp.route("/verify/credential", methods=["GET", "POST"])
+@bp.route("/verify", methods=["GET", "POST"])
+@bp.route("/verify/credential", methods=["GET", "POST"], endpoint="verify_credential")
 @guard(policy.public)
 @limiter.limit(_verify_limit, methods=["POST"])
-def verify_credential():
-    form = VerifyCredentialForm()
-    result = cert = None
+def verify_any():
+    """One form for a serial, an ID, a link, a pasted credential or an uploaded file."""
+    form = VerifyForm()
+    verdict = None
     if form.validate_on_submit():
-        result = credential.verify_jwt((form.token.data or "").strip(),
-                                       trusted=keys.known_dids(_settings().key_dir))
-        if result.ok:
-            cert = services.find(result.credential["id"].removeprefix("urn:uuid:"))
-    return render_template("certificates/verify_credential.html", form=form, result=result, cert=cert,
-                           state=cert.state_on(utcnow().date()) if cert else None)
+        trusted, today = keys.known_dids(_settings().key_dir), utcnow().date()
+        upload = request.files.get("upload")
+        if upload and upload.filename:
+            with upload.stream:
+                data = upload.stream.read(verification.MAX_UPLOAD + 1)
+            verdict = verification.check_upload(data, trusted=trusted, today=today)
+        else:
+            verdict = verification.check_text(form.token.data or "", trusted=trusted, today=today)
+    return render_template("certificates/verify_any.html", form=form, verdict=verdict)
+
+
+def _status_list(purpose: str, key: keys.IssuerKey | None, url: str) -> Response:
+    if purpose not in credential.STATUS_PURPOSES or key is None:
+        abort(404)
+    body = credential.status_list_credential(purpose, services.status_indexes(purpose), key, url=url, now=utcnow())
+    return Response(body, mimetype="application/vc+jwt", headers={"Cache-Control": "no-cache"})
 
 
 @bp.get("/credentials/status/<purpose>")
 @guard(policy.public)
 def status_list(purpose: str):
-    if purpose not in credential.STATUS_PURPOSES:
-        abort(404)
+    """The list the first credentials name (signed by the current key)."""
     settings = _settings()
     key = keys.current_key(settings.key_dir, create=settings.create_key)
-    body = credential.status_list_credential(purpose, services.status_indexes(purpose), key,
-                                             base_url=settings.base_url, now=utcnow())
-    return Response(body, mimetype="application/vc+jwt", headers={"Cache-Control": "no-cache"})
+    return _status_list(purpose, key, f"{settings.base_url}/credentials/status/{purpose}")
+
+
+@bp.get("/credentials/status/<purpose>/<int:key_number>")
+@guard(policy.public)
+def key_status_list(purpose: str, key_number: int):
+    """The list as published by one signing key: the one its credentials name."""
+    settings = _settings()
+    return _status_list(purpose, keys.key_by_number(settings.key_dir, key_number),
+                        f"{settings.base_url}/credentials/status/{purpose}/{key_number}")
 
 
 @bp.route("/certificates/<cert_uuid>/status", methods=["GET", "POST"])
@@ -211,3 +234,85 @@ def admin_index():
                                  sa.func.lower(Certificate.serial).like(like)))
     page = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=25, error_out=False)
     return render_template("certificates/admin_index.html", page=page, q=q, today=utcnow().date())
+
+
+# Transcripts and the links a trainee shares them by -----------------------------------
+
+def _pdf_response(body: bytes, filename: str) -> Response:
+    return Response(body, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/certificate/<int:cohort_id>/transcript.pdf")
+@guard(policy.can_have_certificates)
+def transcript_pdf(cohort_id: int):
+    cohort, enrolled = load_cohort(cohort_id)
+    authorize(policy.can_share_transcript(current_user, is_enrolled=enrolled))
+    body = transcript.transcript_pdf(transcript.transcript_for(current_user, cohort), issuer_name=_settings().name)
+    return _pdf_response(body, f"transcript-{cohort.id}.pdf")
+
+
+@bp.post("/certificate/<int:cohort_id>/shares")
+@guard(policy.can_have_certificates)
+def create_share(cohort_id: int):
+    cohort, enrolled = load_cohort(cohort_id)
+    authorize(policy.can_share_transcript(current_user, is_enrolled=enrolled))
+    form = ShareForm()
+    if not form.validate_on_submit():
+        flash("Say who the link is for and how long it works.", "error")
+    else:
+        ok, made = committed(lambda: transcript.create_share(current_user, cohort, recipient=form.recipient.data,
+                                                             days=form.days.data, now=utcnow(), ip=request.remote_addr))
+        if ok:
+            share, token = made
+            flash(f"Send this link to {share.recipient}; it is shown only this once and works until "
+                  f"{share.expires_at:%B %-d, %Y}: {_settings().base_url}/transcripts/{token}", "success")
+    return redirect(url_for("certificates.mine") + "#transcript")
+
+
+@bp.post("/certificate/shares/<int:share_id>/withdraw")
+@guard(policy.can_have_certificates)
+def withdraw_share(share_id: int):
+    share = db.session.get(TranscriptShare, share_id) or abort(404)
+    not_found_unless(policy.can_withdraw_share(current_user, share))
+    if ActionForm().validate_on_submit() and committed(
+            lambda: transcript.revoke_share(share, current_user, now=utcnow(), ip=request.remote_addr))[0]:
+        flash(f"The link for {share.recipient} no longer works.", "success")
+    return redirect(url_for("certificates.mine") + "#transcript")
+
+
+def _open_share(token: str):
+    share = transcript.find_share(token)
+    if share is None:
+        return None, (render_template("certificates/share_closed.html", reason="unknown"), 404)
+    if not share.open_at(utcnow()):
+        reason = "withdrawn" if share.revoked_at else "expired"
+        return None, (render_template("certificates/share_closed.html", reason=reason), 410)
+    return share, None
+
+
+@bp.get("/transcripts/<token>")
+@guard(policy.public)
+@limiter.limit(_verify_limit)
+def shared_transcript(token: str):
+    share, refusal = _open_share(token)
+    if refusal:
+        return refusal
+    cert = services.standing_certificate(share.user_id, share.cohort)
+    return render_template("certificates/shared_transcript.html", share=share, token=token, cert=cert,
+                           t=transcript.transcript_for(share.user, share.cohort),
+                           state=cert.state_on(utcnow().date()) if cert else None)
+
+
+@bp.get("/transcripts/<token>.pdf")
+@guard(policy.public)
+@limiter.limit(_verify_limit)
+def shared_transcript_pdf(token: str):
+    share, refusal = _open_share(token)
+    if refusal:
+        return refusal
+    note = (f"Shared by {share.user.name} with {share.recipient} until {share.expires_at:%B %-d, %Y}. A record of "
+            "training as it stood on the day this transcript was produced; it is not a state license or certification.")
+    body = transcript.transcript_pdf(transcript.transcript_for(share.user, share.cohort),
+                                     issuer_name=_settings().name, note=note)
+    return _pdf_response(body, "transcript.pdf")

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
+from dateutil.relativedelta import relativedelta
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
@@ -58,6 +59,28 @@ class IssuerSettings:
                    config["PUBLIC_BASE_URL"].rstrip("/"), config["MAIL_BACKEND"])
 
 
+DEFAULT_ACHIEVEMENT_TYPE = "CertificateOfCompletion"
+ISSUER_DESCRIPTION = ("Trains therapeutic mentors, peer support workers and community health workers, and "
+                      "certifies those who complete a program's coursework, assessments and supervised practice.")
+
+
+def certificate_texts(rules: dict, course_title: str) -> dict[str, str]:
+    """What a certificate says about the course, from the course files' [certificate] table (title,
+    criteria, achievement_type)."""
+    cert = rules.get("certificate", {}) or {}
+    return {"title": cert.get("title") or course_title,
+            "criteria": cert.get("criteria") or f"Met every requirement of {course_title}.",
+            "achievement_type": cert.get("achievement_type") or DEFAULT_ACHIEVEMENT_TYPE}
+
+
+def expiry_date(issued_at: datetime, valid_years: int) -> date:
+    """The last day of validity: the same calendar day `valid_years` later, counted from the UTC date of
+    issue (29 February becomes 28 February in a common year)."""
+    if issued_at.tzinfo is not None:
+        issued_at = issued_at.astimezone(UTC)
+    return issued_at.date() + relativedelta(years=valid_years)
+
+
 def requirements_for(user: User, cohort: Cohort) -> list[engine.Requirement]:
     plan = load_plan(cohort.course)
     return engine.evaluate(load_records(cohort, [user.id])[user.id], plan)
@@ -86,8 +109,8 @@ def _snapshot(user: User, cohort: Cohort, records: engine.TraineeRecords, plan: 
     return {
         "holder": user.name,
         "course": cohort.course.title, "course_version": cohort.course.version,
-        "credential_title": rules.get("certificate", {}).get("title") or cohort.course.title,
-        "disclaimer": rules.get("certificate", {}).get("disclaimer", ""),
+        "credential_title": certificate_texts(rules, cohort.course.title)["title"],
+        "disclaimer": (rules.get("certificate") or {}).get("disclaimer", ""),
         "hours": {"lecture": contact.get("lecture", 0), "role_play": contact.get("role_play", 0),
                   "discussion": contact.get("discussion", 0),
                   "supervision_total": round(tally.total / 60, 2),
@@ -104,7 +127,7 @@ def _snapshot(user: User, cohort: Cohort, records: engine.TraineeRecords, plan: 
 def _issue(user: User, cohort: Cohort, records: engine.TraineeRecords, plan: engine.CoursePlan,
            settings: IssuerSettings, now: datetime) -> Certificate | None:
     rules = plan.rules.get("certificate", {})
-    valid_until = now.date().replace(year=now.year + int(rules.get("valid_years", 2)))
+    valid_until = expiry_date(now, int(rules.get("valid_years", 2)))
     cert = Certificate(uuid=str(uuid.uuid4()), user_id=user.id, cohort_id=cohort.id, course_id=cohort.course_id,
                        course_version=cohort.course.version, active_key=_active_key(user.id, cohort),
                        issued_at=now, valid_until=valid_until,
@@ -117,22 +140,54 @@ def _issue(user: User, cohort: Cohort, records: engine.TraineeRecords, plan: eng
         return None  # another trigger issued it a moment ago
     cert.serial = f"{rules.get('serial_prefix', 'CERT')}-{now.year}-{cert.id:06d}"
     key = keys.current_key(settings.key_dir, create=settings.create_key)
-    snap = cert.snapshot
-    vc = credential.build_credential(
-        cert_uuid=cert.uuid, serial=cert.serial, status_index=cert.status_index, holder_name=user.name,
-        holder_email=user.email, issued_at=now, valid_until=credential.end_of_day(valid_until),
-        course={"slug": cohort.course.slug, "version": cohort.course.version,
-                "credential_title": snap["credential_title"], "description": cohort.course.summary.strip(),
-                "criteria": rules.get("criteria") or f"Met every requirement of {cohort.course.title}.",
-                "contact_hours": sum(v for k, v in snap["hours"].items() if k in ("lecture", "role_play", "discussion"))},
-        issuer={"did": key.did, "name": settings.name}, base_url=settings.base_url)
-    cert.credential_jwt = credential.sign(vc, key, subject=vc["id"])
+    cert.credential_jwt = credential.sign(credential_for(cert, key, settings), key)
     cert.key_id = key.kid
     db.session.flush()
     audit.record("certificate.issued", cert, after={"serial": cert.serial, "user_id": user.id,
                                                     "course_version": cert.course_version})
     _notify_issued(cert, user, settings)
     return cert
+
+
+def status_list_url(base_url: str, key: keys.IssuerKey) -> str:
+    """Each signing key publishes the lists under its own address, signed by itself, so a verifier that
+    binds the list's issuer to the credential's finds them equal even after a key rotation."""
+    return f"{base_url}/credentials/status/{credential.CREDENTIAL_STATUS_PURPOSE}/{key.number}"
+
+
+def credential_for(cert: Certificate, key: keys.IssuerKey, settings: IssuerSettings) -> dict:
+    """The unsigned Open Badge for a certificate, from what was recorded when it was issued."""
+    snap = cert.snapshot
+    course = cert.course
+    texts = certificate_texts(course.rules or {}, course.title)
+    return credential.build_credential(
+        cert_uuid=cert.uuid, serial=cert.serial, status_index=cert.status_index,
+        status_list_url=status_list_url(settings.base_url, key), holder_name=snap["holder"],
+        holder_email=cert.user.email, issued_at=cert.issued_at, valid_until=credential.end_of_day(cert.valid_until),
+        course={"slug": course.slug, "version": cert.course_version, "title": snap["credential_title"],
+                "description": (course.summary or "").strip() or snap["course"],
+                "criteria": texts["criteria"], "achievement_type": texts["achievement_type"],
+                "competencies": snap.get("competencies", []),
+                "contact_hours": sum(v for k, v in snap["hours"].items() if k in ("lecture", "role_play", "discussion"))},
+        issuer={"did": key.did, "name": settings.name, "description": ISSUER_DESCRIPTION}, base_url=settings.base_url)
+
+
+def reissue_legacy(settings: IssuerSettings) -> list[Certificate]:
+    """Re-sign, with the current key and in today's shape, every credential issued in the earlier shape
+    (the `vc` claim). Same certificate, serial, dates and status; the old token stays verifiable."""
+    key = keys.current_key(settings.key_dir, create=settings.create_key)
+    done = []
+    for cert in db.session.scalars(sa.select(Certificate).where(Certificate.credential_jwt.is_not(None))
+                                   .order_by(Certificate.id)):
+        if not credential.is_legacy(cert.credential_jwt):
+            continue
+        before = {"key_id": cert.key_id}
+        cert.credential_jwt = credential.sign(credential_for(cert, key, settings), key)
+        cert.key_id = key.kid
+        audit.record("certificate.reissued", cert, before=before, after={"key_id": key.kid})
+        done.append(cert)
+    db.session.flush()
+    return done
 
 
 def _notify_issued(cert: Certificate, user: User, settings: IssuerSettings) -> None:
@@ -229,8 +284,11 @@ def change_status(cert: Certificate, new: CertificateStatus, *, actor: User, rea
 
 
 def status_indexes(purpose: str) -> list[int]:
-    status = CertificateStatus.REVOKED if purpose == "revocation" else CertificateStatus.SUSPENDED
-    return list(db.session.scalars(sa.select(Certificate.id).where(Certificate.status == status)))
+    """Set bits: "revocation" lists revoked certificates (final); "suspension" lists every certificate not in
+    good standing now (suspended, or revoked: a revoked one is never reinstated, so its bit stays set)."""
+    statuses = ([CertificateStatus.REVOKED] if purpose == "revocation"
+                else [CertificateStatus.SUSPENDED, CertificateStatus.REVOKED])
+    return list(db.session.scalars(sa.select(Certificate.id).where(Certificate.status.in_(statuses))))
 
 
 def find(reference: str) -> Certificate | None:

@@ -2,7 +2,7 @@
 
 from app.models.api import ApiKey
 from app.models.audit import AuditEvent
-from app.models.certificates import Certificate, CertificateStatus, ConductSignature, FinalSignoff
+from app.models.certificates import Certificate, CertificateStatus, ConductSignature, FinalSignoff, TranscriptShare
 from app.models.curriculum import (
     Course,
     DiscussionPrompt,
@@ -72,6 +72,7 @@ __all__ = [
     "AuthToken",
     "Certificate",
     "CertificateStatus",
+    "TranscriptShare",
     "CalibrationExemplar",
     "CalibrationGrade",
     "GradeRole",

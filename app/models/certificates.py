@@ -90,3 +90,27 @@ class FinalSignoff(db.Model):
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     signed_by: Mapped[User] = relationship(foreign_keys=[signed_by_id])
+
+
+class TranscriptShare(db.Model):
+    """A trainee's consent to show one cohort's transcript to someone (an employer) until a date.
+
+    The link's token is shown once and only its SHA-256 is kept; the trainee can withdraw it.
+    """
+
+    __tablename__ = "transcript_shares"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id"))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    recipient: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+    cohort: Mapped[Cohort] = relationship()
+
+    def open_at(self, moment: datetime) -> bool:
+        return self.revoked_at is None and moment < self.expires_at

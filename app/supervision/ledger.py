@@ -6,11 +6,11 @@ import hashlib
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from fpdf import FPDF
 
 from app.eligibility import engine
 from app.extensions import db
 from app.models import Cohort, HoursStatement, SessionStatus, SupervisionSession, User
+from app.pdf import FONT, new_pdf
 from app.supervision.services import programs_of, rules_of
 
 
@@ -81,12 +81,12 @@ def create_statement(ledger: Ledger) -> HoursStatement:
 
 
 def statement_pdf(ledger: Ledger, statement: HoursStatement, verify_url: str) -> bytes:
-    pdf = FPDF()
+    pdf = new_pdf()
     pdf.set_title("Supervision hours statement")
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
+    pdf.set_font(FONT, "B", 16)
     pdf.cell(0, 10, "Supervision hours statement", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 11)
+    pdf.set_font(FONT, "", 11)
     pdf.cell(0, 7, f"Trainee: {ledger.trainee.name}", new_x="LMARGIN", new_y="NEXT")
     if statement.totals.get("program"):
         pdf.cell(0, 7, f"Program: {statement.totals['program']}", new_x="LMARGIN", new_y="NEXT")
@@ -94,18 +94,18 @@ def statement_pdf(ledger: Ledger, statement: HoursStatement, verify_url: str) ->
              new_x="LMARGIN", new_y="NEXT")
     pdf.cell(0, 7, f"Verify at: {verify_url}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    pdf.set_font("Helvetica", "B", 12)
+    pdf.set_font(FONT, "B", 12)
     pdf.cell(0, 8, "Counted hours", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 11)
+    pdf.set_font(FONT, "", 11)
     for label, key in (("Total", "total"), ("Individual", "individual"), ("Group", "group"),
                        ("Observation", "observation")):
         pdf.cell(0, 6, f"{label}: {statement.totals[key]} h", new_x="LMARGIN", new_y="NEXT")
     for label, hours in statement.totals.get("categories", {}).items():
         pdf.cell(0, 6, f"{label}: {hours} h", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    pdf.set_font("Helvetica", "B", 12)
+    pdf.set_font(FONT, "B", 12)
     pdf.cell(0, 8, "Approved sessions", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 9)
+    pdf.set_font(FONT, "", 9)
     widths = (24, 16, 16, 32, 56, 46)
     headers = ("Date", "Start", "Minutes", "Type", "Supervisor (credential)", "Signature")
     for w, h in zip(widths, headers, strict=True):
@@ -117,10 +117,10 @@ def statement_pdf(ledger: Ledger, statement: HoursStatement, verify_url: str) ->
                  s.supervision_type.label, f"{s.supervisor.name[:28]} ({cred.get('type', '')} {cred.get('state', '')})",
                  (s.signature_hash or "")[:20])
         for w, c in zip(widths, cells, strict=True):
-            pdf.cell(w, 6, c.encode("latin-1", "replace").decode("latin-1"), border=1)
+            pdf.cell(w, 6, c, border=1)
         pdf.ln()
     pdf.ln(4)
-    pdf.set_font("Helvetica", "I", 9)
+    pdf.set_font(FONT, "I", 9)
     pdf.multi_cell(0, 5, "Each session was signed electronically by the supervisor named, whose credential is shown "
                          "as it stood on the day of approval. This statement records training hours; it is not a "
                          "state license or certification.")

@@ -124,6 +124,9 @@ def test_an_organization_sees_only_its_own_cohorts_people_and_certificates(api):
     assert call(c, doc, "get", f"/api/v1/trainees/{api['outsider'].id}/progress", key).status_code == 404
     certs = call(c, doc, "get", "/api/v1/certificates", key).json["data"]
     assert [x["trainee_id"] for x in certs] == [api["trainee"].id] and certs[0]["status"] == "active"
+    link = certs[0]["verify_url"]
+    assert link == f"http://localhost/verify/{certs[0]['serial']}"
+    assert "This certificate is valid" in c.get(link.removeprefix("http://localhost")).get_data(as_text=True)
     refused = call(c, doc, "post", f"/api/v1/cohorts/{api['other_cohort'].id}/enrollments", key,
                    json={"email": "x@example.org", "first_name": "X", "last_name": "Y"})
     assert refused.status_code == 404 and refused.json["error"]["code"] == "not_found"

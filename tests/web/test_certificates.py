@@ -41,7 +41,7 @@ def test_pdf_carries_everything_a_reader_needs(nearly_complete, app, db):
     assert response.mimetype == "application/pdf"
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(response.data)).pages)
     text = " ".join(text.split())
-    for expected in ("Certificate of Completion - Therapeutic Mentoring", "Cora Complete",
+    for expected in ("Certificate of Completion – Therapeutic Mentoring", "Cora Complete",
                      "Therapeutic Mentoring Certificate (version 2026.1)", "lecture 24 h", "role-play 18 h",
                      "discussion 12 h", "12.75 h approved", "Engagement and rapport", "Cultural humility",
                      f"Issued {cert.issued_at.date().isoformat()}", f"Valid until {cert.valid_until.isoformat()}",

@@ -64,7 +64,14 @@ MATRIX = {
     "certificates.credential_jwt": ("GET", [LOGIN, 200, 403, 404, 403, 200, 404]),
     "certificates.verify":        ("GET",  [200, 200, 200, 200, 200, 200, 200]),
     "certificates.verify_credential": ("GET", [200, 200, 200, 200, 200, 200, 200]),
+    "certificates.verify_any":    ("GET",  [200, 200, 200, 200, 200, 200, 200]),
     "certificates.status_list":   ("GET",  [200, 200, 200, 200, 200, 200, 200]),
+    "certificates.key_status_list": ("GET", [200, 200, 200, 200, 200, 200, 200]),
+    "certificates.transcript_pdf": ("GET", [LOGIN, 200, 403, 403, 403, 403, 403]),
+    "certificates.create_share":  ("POST", [LOGIN, 302, 403, 403, 403, 403, 403]),
+    "certificates.withdraw_share": ("POST", [LOGIN, 302, 403, 403, 403, 403, 403]),
+    "certificates.shared_transcript": ("GET", [404, 404, 404, 404, 404, 404, 404]),
+    "certificates.shared_transcript_pdf": ("GET", [404, 404, 404, 404, 404, 404, 404]),
     "certificates.change_status": ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
     "certificates.cohort_certification": ("GET", [LOGIN, 403, 200, 404, 200, 200, 404]),
     "certificates.signoff":       ("POST", [LOGIN, 403, 302, 404, 403, 302, 404]),
@@ -155,7 +162,28 @@ MATRIX = {
 ARG_OVERRIDES = {
     "certificates.signoff": lambda people: {"user_id": people["trainee"].id},
     "certificates.verify": lambda people: {"reference": people["certificate"].serial},
+    "certificates.key_status_list": lambda people: {"key_number": _issuer_key_number()},
+    "certificates.withdraw_share": lambda people: {"share_id": _share_id(people)},
 }
+
+
+def _share_id(people) -> int:
+    from app.certificates import transcript
+    from app.db import utcnow
+    from app.extensions import db
+
+    share, _token = transcript.create_share(people["trainee"], people["cohort"], recipient="Acme Youth Services",
+                                            days=7, now=utcnow())
+    db.session.commit()
+    return share.id
+
+
+def _issuer_key_number() -> int:
+    from flask import current_app
+
+    from app.certificates import keys
+
+    return keys.current_key(current_app.config["ISSUER_KEY_DIR"], create=True).number
 
 
 def _url_args(people, endpoint: str = "") -> dict:
@@ -172,7 +200,8 @@ def _base_args(people) -> dict:
             "submission_id": people["submission"].id, "exemplar_id": people["exemplar"].id,
             "thread_id": people["thread"].id, "post_id": people["post"].id,
             "org_id": people["org_a"].id, "enrollment_id": people["enrollment"].id,
-            "import_id": people["roster_import"].id, "key_id": people["api_key"].id, "grant_id": 999_999}
+            "import_id": people["roster_import"].id, "key_id": people["api_key"].id, "grant_id": 999_999,
+            "share_id": 1}
 
 
 def test_every_route_is_in_the_table(app):
