@@ -43,7 +43,8 @@ def certificate_pdf(cert: Certificate, *, verify_url: str, issuer_name: str) -> 
     pdf.multi_cell(170, 5.5, (
         f"Contact hours: lecture {h['lecture']:g} h, role-play {h['role_play']:g} h, discussion {h['discussion']:g} h.\n"
         f"Supervised practice: {h['supervision_total']:g} h approved (individual {h['supervision_individual']:g} h, "
-        f"group {h['supervision_group']:g} h, observation {h['supervision_observation']:g} h).\n"
+        f"group {h['supervision_group']:g} h, observation {h['supervision_observation']:g} h)"
+        + "".join(f"; {c['label']} {c['hours']:g} h" for c in s.get("hour_categories", [])) + ".\n"
         f"Competencies assessed: {', '.join(s['competencies'])}."))
     pdf.ln(2)
     pdf.set_x(left)

@@ -117,6 +117,9 @@ def _snapshot(user: User, cohort: Cohort, records: engine.TraineeRecords, plan: 
                   "supervision_individual": round(tally.individual / 60, 2),
                   "supervision_group": round(tally.group / 60, 2),
                   "supervision_observation": round(tally.observation / 60, 2)},
+        # the program's own hour categories, as counted on the day of issue
+        "hour_categories": [{"label": c["label"], "hours": round(tally.by_category.get(c["key"], 0) / 60, 2)}
+                            for c in (rules.get("supervision") or {}).get("categories", [])],
         "competencies": list(criteria),
         "cohort": cohort.name, "cohort_start": cohort.start_date.isoformat(), "cohort_end": end.isoformat(),
         "issued": issued.date().isoformat(), "valid_until": valid_until.isoformat(),

@@ -241,3 +241,29 @@ def test_a_week_may_have_no_quiz_role_play_or_discussion(tmp_path, course, db):
     (summative / "scenario.toml").unlink()
     with pytest.raises(Exception, match="needs a scenario.toml"):
         load_course(copy)
+
+
+def test_the_certificate_snapshot_and_pdf_carry_the_programs_hour_categories(two_programs, app, db):
+    import io
+    from datetime import UTC, datetime
+
+    import pypdf
+
+    from app.certificates import services as certificates
+    from app.certificates.document import certificate_pdf
+    from app.eligibility.records import load_plan, load_records
+
+    tp = two_programs
+    factories.make_supervision(tp["trainee"], tp["supervisor"], status=SessionStatus.APPROVED,
+                               cohort_id=tp["prs"].id, category="advocacy", duration_minutes=120)
+    db.session.commit()
+    plan = load_plan(tp["prs"].course)
+    records = load_records(tp["prs"], [tp["trainee"].id])[tp["trainee"].id]
+    snap = certificates._snapshot(tp["trainee"], tp["prs"], records, plan, datetime.now(UTC), date.today())
+    assert {"label": "Advocacy", "hours": 2} in snap["hour_categories"]
+    assert snap["credential_title"] == "Certificate of Completion – Peer Recovery Specialist"
+    cert = factories.make_certificate(tp["trainee"], tp["prs"], snapshot=snap)
+    db.session.commit()
+    pdf = certificate_pdf(cert, issuer_name="Issuer", verify_url="https://x/verify")
+    text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Advocacy 2 h" in text and "Peer Recovery Specialist" in text
