@@ -106,6 +106,11 @@ def can_take_quiz(user: Any, cohort: Any, *, is_enrolled: bool) -> bool:
     return has_role(user, Role.TRAINEE) and is_enrolled
 
 
+def can_mark_lecture_read(user: Any, cohort: Any, *, is_enrolled: bool, is_open: bool) -> bool:
+    """An enrolled trainee says they have read an open week's lecture (staff do not earn credit)."""
+    return can_take_quiz(user, cohort, is_enrolled=is_enrolled) and is_open
+
+
 def can_view_attempt(user: Any, attempt: Any, cohort: Any) -> bool:
     return (_authed(user) and attempt.user_id == user.id) or can_teach(user, cohort)
 

@@ -28,6 +28,9 @@ def test_trainee_reads_week_one_passes_the_quiz_and_sees_it_complete(live_server
     assert "Week 1" in page.locator("h1").inner_text()
     expect(page.get_by_role("heading", name="You will be able to")).to_be_visible()
     assert serious_violations(page) == []
+    # Opening the page is not reading it: the trainee says so at the end of the lecture.
+    page.get_by_role("button", name="I have read this lecture").click()
+    expect(page.get_by_text("You have read this lecture")).to_be_visible()
 
     page.get_by_role("link", name="Quiz:", exact=False).click()
     assert serious_violations(page) == []

@@ -65,17 +65,42 @@ def test_instructor_opens_a_week_early_for_their_cohort(running_cohort, app, db)
     assert event.after == {"week": 6} and event.actor_id == rc["instructor"].id
 
 
-def test_reading_a_week_counts_and_the_dashboard_updates(running_cohort, app, db):
+def test_a_lecture_counts_when_marked_read_at_its_end_not_when_opened(running_cohort, app, db):
     rc = running_cohort
     client = signed_in(app, rc["trainee"])
+    url = f"/cohorts/{rc['cohort'].id}/weeks/1"
     before = client.get("/dashboard").get_data(as_text=True)
     assert "Read the week 1 lecture" in before
-    page = client.get(f"/cohorts/{rc['cohort'].id}/weeks/1").get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)
     assert "<h2" in page and module(db, 1).objectives[0].replace("'", "&#39;") in page
-    assert "In progress" in page
+    # the button comes after the lecture text; opening the page records nothing
+    assert page.index("I have read this lecture") > page.index(module(db, 1).objectives[0].replace("'", "&#39;"))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LectureView)) == 0
+    assert "Read the week 1 lecture" in client.get("/dashboard").get_data(as_text=True)
+    # without the CSRF token nothing is recorded
+    client.post(f"{url}/read")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LectureView)) == 0
+    done = client.post(f"{url}/read", data={"csrf_token": csrf_token(client, url)}, follow_redirects=True)
+    text = done.get_data(as_text=True)
+    assert "You have read this lecture" in text and "I have read this lecture" not in text
+    assert "In progress" in text
+    again = client.post(f"{url}/read", data={"csrf_token": csrf_token(client, url)})
+    assert again.status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LectureView)) == 1
     after = client.get("/dashboard").get_data(as_text=True)
     assert "Read the week 1 lecture" not in after
     assert "Take the week 1 quiz (80% to pass)." in after
+
+
+def test_only_enrolled_trainees_mark_open_lectures_read(running_cohort, app, db):
+    rc = running_cohort
+    cid = rc["cohort"].id
+    teacher = signed_in(app, rc["instructor"])
+    assert "I have read this lecture" not in teacher.get(f"/cohorts/{cid}/weeks/1").get_data(as_text=True)
+    assert post(teacher, f"/cohorts/{cid}/weeks/1/read").status_code == 403
+    trainee = signed_in(app, rc["trainee"])
+    assert post(trainee, f"/cohorts/{cid}/weeks/6/read").status_code == 403  # week 6 is still locked
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LectureView)) == 0
 
 
 def test_join_link_is_for_enrolled_trainees_and_staff_only(running_cohort, app, db):
@@ -152,6 +177,23 @@ def test_attendance_for_the_whole_cohort_on_one_page(running_cohort, app, db):
     bad = post(teacher, url, {f"status-{t}": "asleep"}, page=url)
     assert "Choose a status from the list" in bad.get_data(as_text=True)
     assert {a.user_id: a.status.value for a in db.session.scalars(sa.select(Attendance))} == rows
+
+
+def test_attendance_cannot_be_taken_before_the_session_starts(running_cohort, app, db):
+    rc = running_cohort
+    url = f"/cohorts/{rc['cohort'].id}/weeks/6/attendance"
+    teacher = signed_in(app, rc["instructor"])
+    assert "This session has not started yet" in teacher.get(url).get_data(as_text=True)
+    refused = post(teacher, url, {f"status-{rc['trainee'].id}": "present"}, page=url)
+    assert "has not started yet, so attendance cannot be taken" in refused.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.action == "attendance.recorded")) == 0
+    session = db.session.scalar(sa.select(LiveSession).where(LiveSession.week == 6))
+    session.starts_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert post(teacher, url, {f"status-{rc['trainee'].id}": "present"}, page=url).status_code == 302
+    assert db.session.scalar(sa.select(Attendance)).status.value == "present"
 
 
 def test_excused_trainee_makes_up_the_session_with_the_recording(running_cohort, app, db):
@@ -246,7 +288,7 @@ def test_quiz_refusals_locked_week_other_cohort_and_attempt_limit(running_cohort
 
 def test_instructor_sees_who_viewed_attempted_passed_and_who_is_behind(running_cohort, app, db):
     rc = running_cohort
-    signed_in(app, rc["trainee"]).get(f"/cohorts/{rc['cohort'].id}/weeks/1")
+    post(signed_in(app, rc["trainee"]), f"/cohorts/{rc['cohort'].id}/weeks/1/read")
     quiz = db.session.scalar(sa.select(Quiz).where(Quiz.slug == "week-01-quiz"))
     factories.make_attempt(quiz, rc["cohort"], rc["trainee"], submitted=True, score_percent=90, passed=True)
     factories.take_part(factories.make_prompt_thread(rc["cohort"], 1), rc["trainee"], [rc["peer"]])
@@ -269,7 +311,7 @@ def _dashboard_queries(app, db, user) -> int:
 
 def _week_queries(app, db, user, cohort) -> int:
     client = signed_in(app, user)
-    client.get(f"/cohorts/{cohort.id}/weeks/1")  # first view inserts the lecture view
+    client.get(f"/cohorts/{cohort.id}/weeks/1")  # warm up
     with QueryCounter(db.engine) as qc:
         assert client.get(f"/cohorts/{cohort.id}/weeks/1").status_code == 200
     return qc.count
