@@ -115,6 +115,12 @@ def can_view_attempt(user: Any, attempt: Any, cohort: Any) -> bool:
     return (_authed(user) and attempt.user_id == user.id) or can_teach(user, cohort)
 
 
+def can_see_quiz_answers(user: Any, attempt: Any, cohort: Any, *, revealed: bool) -> bool:
+    """The correct options and their feedback: staff always; the trainee when the program's
+    `reveal_answers` rule says so (`revealed`)."""
+    return can_teach(user, cohort) or (owns(user, attempt) and revealed)
+
+
 # Supervision -------------------------------------------------------------------
 
 def can_log_supervision(user: Any) -> bool:

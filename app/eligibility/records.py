@@ -71,8 +71,8 @@ def load_records(cohort: Cohort, user_ids: list[int]) -> dict[int, TraineeRecord
         .where(LiveSession.cohort_id == cohort.id, RecordingView.user_id.in_(user_ids))
     ):
         records[uid].recordings_watched.add(week)
-    for uid, week, score in db.session.execute(
-        sa.select(QuizAttempt.user_id, Module.week, QuizAttempt.score_percent)
+    for uid, week, score, late in db.session.execute(
+        sa.select(QuizAttempt.user_id, Module.week, QuizAttempt.score_percent, QuizAttempt.late)
         .join(Quiz, Quiz.id == QuizAttempt.quiz_id).join(Module, Module.id == Quiz.module_id)
         .where(QuizAttempt.cohort_id == cohort.id, QuizAttempt.user_id.in_(user_ids),
                QuizAttempt.submitted_at.is_not(None))
@@ -80,7 +80,7 @@ def load_records(cohort: Cohort, user_ids: list[int]) -> dict[int, TraineeRecord
     ):
         r = records[uid]
         r.quiz_attempts[week] = r.quiz_attempts.get(week, 0) + 1
-        if score is not None:
+        if score is not None and not late:  # a late attempt is used up but does not count
             r.quiz_best[week] = max(score, r.quiz_best.get(week, score))
             r.quiz_latest[week] = score  # rows come oldest first, so the last one stays
     shared = bool(((cohort.course.rules or {}).get("supervision") or {}).get("count_sessions_from_other_programs"))

@@ -115,6 +115,10 @@ class QuizAttempt(db.Model):
     answers: Mapped[dict[str, list[str]] | None] = mapped_column(sa.JSON)
     score_percent: Mapped[int | None]
     passed: Mapped[bool | None]
+    #: a timed quiz's deadline for this attempt (the program's limit times the trainee's accommodation)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: submitted after the deadline and its grace: scored and shown, but neither passes nor counts
+    late: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     quiz: Mapped[Quiz] = relationship()
     user: Mapped[User] = relationship()

@@ -347,3 +347,64 @@ def test_dashboard_and_week_queries_do_not_grow_with_weeks_trainees_or_attempts(
         db.session.commit()
     assert counts[0] == counts[1], counts
     assert min(min(c) for c in counts) > 3  # the counter really counted
+
+
+def _answers(quiz, right: bool) -> dict[str, list[str]]:
+    out = {}
+    for q in quiz.questions:
+        keys = [o["key"] for o in q.options if o["correct"] is right]
+        out[f"q-{q.key}"] = keys if right else keys[:1] or [q.options[0]["key"]]
+    return out
+
+
+def test_quiz_answers_stay_hidden_while_attempts_remain(running_cohort, app, db):
+    from tests.conftest import set_course_rules
+
+    rc = running_cohort
+    client = signed_in(app, rc["trainee"])
+    quiz = db.session.scalar(sa.select(Quiz).where(Quiz.slug == "week-01-quiz"))
+    feedback = [o["feedback"] for q in quiz.questions for o in q.options]
+    attempt_url = _take(client, rc["cohort"].id, 1).headers["Location"]
+    result_url = post(client, attempt_url, _answers(quiz, right=False), page=attempt_url).headers["Location"]
+    hidden = client.get(result_url).get_data(as_text=True)
+    assert "0%" in hidden and "Not passed yet" in hidden and "Not correct" in hidden
+    assert "Correct option" not in hidden and not any(f.replace("'", "&#39;") in hidden for f in feedback)
+    assert "shown once you pass this quiz or have used all your attempts" in hidden
+    assert "Your answer:" in hidden and "2 attempts left" in hidden
+    # the cohort's instructor reviews the attempt with its answers
+    teacher = signed_in(app, rc["instructor"]).get(result_url).get_data(as_text=True)
+    assert "Correct option" in teacher
+    # a program that always shows answers
+    set_course_rules(db, rc["course"], "quizzes", reveal_answers="always")
+    assert "Correct option" in client.get(result_url).get_data(as_text=True)
+    # after_pass: a trainee who used every attempt without passing never sees them
+    set_course_rules(db, rc["course"], "quizzes", reveal_answers="after_pass")
+    for _ in range(2):
+        url = _take(client, rc["cohort"].id, 1).headers["Location"]
+        post(client, url, _answers(quiz, right=False), page=url)
+    last = client.get(result_url).get_data(as_text=True)
+    assert "No attempts are left" in last and "Correct option" not in last and "once you pass this quiz" in last
+
+
+def test_timed_attempt_shows_time_left_and_a_late_submission_does_not_count(running_cohort, app, db):
+    from tests.conftest import set_course_rules
+
+    rc = running_cohort
+    set_course_rules(db, rc["course"], "quizzes", time_limit_minutes=10)
+    client = signed_in(app, rc["trainee"])
+    quiz_page = client.get(f"/cohorts/{rc['cohort'].id}/weeks/1/quiz").get_data(as_text=True)
+    assert "10 minutes per attempt" in quiz_page
+    attempt_url = _take(client, rc["cohort"].id, 1).headers["Location"]
+    page = client.get(attempt_url).get_data(as_text=True)
+    assert "Time left: <span data-countdown=" in page and "10 minutes" in page and "countdown.js" in page
+    stored = db.session.scalar(sa.select(QuizAttempt))
+    stored.due_at = utcnow() - timedelta(minutes=2)
+    db.session.commit()
+    assert "Time is up." in client.get(attempt_url).get_data(as_text=True)
+    quiz = db.session.scalar(sa.select(Quiz).where(Quiz.slug == "week-01-quiz"))
+    result = post(client, attempt_url, _answers(quiz, right=True), page=attempt_url)
+    text = client.get(result.headers["Location"]).get_data(as_text=True)
+    assert "100%" in text and "Late: does not count" in text and "Passed" not in text
+    quiz_page = client.get(f"/cohorts/{rc['cohort'].id}/weeks/1/quiz").get_data(as_text=True)
+    assert "100% · late, does not count" in quiz_page and "No attempt yet" in quiz_page
+    assert "Start attempt 2" in quiz_page
