@@ -209,6 +209,12 @@ def can_grade(user: Any, submission: Any, cohort: Any) -> bool:
     return is_cohort_staff(user, cohort) and submission.trainee_id != user.id
 
 
+def can_grade_now(user: Any, submission: Any, cohort: Any, *, calibrated: bool) -> bool:
+    """Formative role-plays: any grader of the cohort. Assessed (summative) ones: only a grader in
+    calibration standing under the program's rubric (`calibrated`, from app.roleplay.standing)."""
+    return can_grade(user, submission, cohort) and (calibrated or not submission.scenario.is_summative)
+
+
 def can_use_grading_queue(user: Any) -> bool:
     return has_role(user, Role.INSTRUCTOR)
 

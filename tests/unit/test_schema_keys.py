@@ -132,6 +132,8 @@ PROOF = {
     "rubric.toml:calibration": "tests.unit.test_roleplay_rules::test_exact_and_adjacent_agreement_and_flags",
     "rubric.toml:calibration.min_exact_or_adjacent": "tests.unit.test_roleplay_rules::test_exact_and_adjacent_agreement_and_flags",
     "rubric.toml:calibration.min_weighted_kappa": "tests.unit.test_roleplay_rules::test_exact_and_adjacent_agreement_and_flags",
+    "rubric.toml:calibration.required_exemplars":
+        "tests.web.test_roleplay::test_an_uncalibrated_grader_grades_formatives_but_is_told_why_not_summatives",
     "rubric.toml:criteria": CLI,
     "rubric.toml:criteria.key": CLI,
     "rubric.toml:criteria.title": "tests.unit.test_roleplay_rules::test_pass_rule_is_described_in_plain_words",
