@@ -50,7 +50,7 @@ def test_submit_grade_second_mark_and_release(live_server, page, roleplay_cohort
     sign_in(page, live_server, rc["trainee"])
     page.goto(f"{live_server}/cohorts/{cid}/weeks/6")
     page.get_by_role("link", name="Role-play:", exact=False).click()
-    expect(page.locator("body")).to_contain_text("Mentee brief")
+    expect(page.locator("body")).to_contain_text("Brief for the mentee")
     assert serious_violations(page) == []
     page.get_by_role("link", name="Submit your role-play").click()
     assert serious_violations(page) == []
