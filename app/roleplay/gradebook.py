@@ -50,7 +50,7 @@ def build(cohort: Cohort) -> tuple[list[Column], list[Row]]:
         for uid, quiz_id, best in db.session.execute(
             sa.select(QuizAttempt.user_id, QuizAttempt.quiz_id, sa.func.max(QuizAttempt.score_percent))
             .where(QuizAttempt.cohort_id == cohort.id, QuizAttempt.user_id.in_(ids),
-                   QuizAttempt.submitted_at.is_not(None))
+                   QuizAttempt.submitted_at.is_not(None), QuizAttempt.late.is_(False))  # late attempts do not count
             .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id)
         ):
             cells[uid][f"quiz-{quiz_id}"] = f"{best}%"

@@ -220,7 +220,7 @@ def queue_for(user: User) -> dict[SubmissionStatus, list[QueueItem]]:
         if sub.scenario.is_summative and course_id not in standings:
             standings[course_id] = standing_of(rubric_for(course_id), user)
         if sub.scenario.is_summative and not standings[course_id].calibrated:
-            groups[sub.status].append(QueueItem(sub, False, "Assessed: calibrate first", needs_calibration=True))
+            groups[sub.status].append(QueueItem(sub, False, "Calibrate first: why?", needs_calibration=True))
         else:
             groups[sub.status].append(QueueItem(sub, True))
     return groups
