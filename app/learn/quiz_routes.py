@@ -32,9 +32,10 @@ def quiz(cohort_id: int, week: int):
     attempts = quizzes.attempts_of(quiz, ctx.cohort, current_user) if can_take else []
     counting = [a for a in attempts if a.is_submitted and not a.late]
     rule = quizzes.reveal_rule(ctx.cohort)
+    open_attempt = next((a for a in attempts if not a.is_submitted), None)
     return render_template("learn/quiz.html", ctx=ctx, quiz=quiz, attempts=attempts, can_take=can_take,
-                           best=max((a.score_percent for a in counting), default=None),
-                           open_attempt=next((a for a in attempts if not a.is_submitted), None),
+                           best=max((a.score_percent for a in counting), default=None), open_attempt=open_attempt,
+                           open_overdue=open_attempt is not None and quizzes.is_overdue(open_attempt),
                            left=quizzes.attempts_left(quiz, attempts, rule), reveal_when=quizzes.REVEAL_WHEN.get(rule),
                            minutes=quizzes.time_limit_minutes(ctx.cohort, current_user),
                            n_questions=len(quizzes.questions_of(quiz)), form=ActionForm())

@@ -401,6 +401,7 @@ def test_timed_attempt_shows_time_left_and_a_late_submission_does_not_count(runn
     stored.due_at = utcnow() - timedelta(minutes=2)
     db.session.commit()
     assert "Time is up." in client.get(attempt_url).get_data(as_text=True)
+    assert "Its time is up" in client.get(f"/cohorts/{rc['cohort'].id}/weeks/1/quiz").get_data(as_text=True)
     quiz = db.session.scalar(sa.select(Quiz).where(Quiz.slug == "week-01-quiz"))
     result = post(client, attempt_url, _answers(quiz, right=True), page=attempt_url)
     text = client.get(result.headers["Location"]).get_data(as_text=True)
