@@ -86,6 +86,9 @@ class RecordingView(db.Model):
 
 
 class LectureView(db.Model):
+    """The trainee has read the week's lecture: written when they press "I have read this lecture" at its
+    end (rows from before that button, written when the page opened, keep counting)."""
+
     __tablename__ = "lecture_views"
     __table_args__ = (sa.UniqueConstraint("cohort_id", "module_id", "user_id"),)
 
