@@ -106,6 +106,11 @@ def can_take_quiz(user: Any, cohort: Any, *, is_enrolled: bool) -> bool:
     return has_role(user, Role.TRAINEE) and is_enrolled
 
 
+def can_mark_lecture_read(user: Any, cohort: Any, *, is_enrolled: bool, is_open: bool) -> bool:
+    """An enrolled trainee says they have read an open week's lecture (staff do not earn credit)."""
+    return can_take_quiz(user, cohort, is_enrolled=is_enrolled) and is_open
+
+
 def can_view_attempt(user: Any, attempt: Any, cohort: Any) -> bool:
     return (_authed(user) and attempt.user_id == user.id) or can_teach(user, cohort)
 
@@ -134,6 +139,12 @@ def can_view_accommodation(user: Any, trainee: Any, *, teaches: bool = False) ->
 
 def can_defer(user: Any) -> bool:
     return has_role(user, Role.ADMIN)
+
+
+def can_see_quiz_answers(user: Any, attempt: Any, cohort: Any, *, revealed: bool) -> bool:
+    """The correct options and their feedback: staff always; the trainee when the program's
+    `reveal_answers` rule says so (`revealed`)."""
+    return can_teach(user, cohort) or (owns(user, attempt) and revealed)
 
 
 # Supervision -------------------------------------------------------------------
@@ -222,6 +233,12 @@ def can_see_reflection(user: Any, submission: Any, cohort: Any) -> bool:
 def can_grade(user: Any, submission: Any, cohort: Any) -> bool:
     """Instructors of the submission's cohort, never on their own submission."""
     return is_cohort_staff(user, cohort) and submission.trainee_id != user.id
+
+
+def can_grade_now(user: Any, submission: Any, cohort: Any, *, calibrated: bool) -> bool:
+    """Formative role-plays: any grader of the cohort. Assessed (summative) ones: only a grader in
+    calibration standing under the program's rubric (`calibrated`, from app.roleplay.standing)."""
+    return can_grade(user, submission, cohort) and (calibrated or not submission.scenario.is_summative)
 
 
 def can_use_grading_queue(user: Any) -> bool:

@@ -315,12 +315,17 @@ def roleplay_cohort(running_cohort, db, app, tmp_path, monkeypatch):
     return rc
 
 
-def set_role_play_rules(db, course, **changes):
-    """Change the course's [role_play] rules for one test (a new dict, so SQLAlchemy sees the change)."""
+def set_course_rules(db, course, section: str, **changes):
+    """Change one table of the course's rules for one test (a new dict, so SQLAlchemy sees the change)."""
     rules = dict(course.rules)
-    rules["role_play"] = {**rules["role_play"], **changes}
+    rules[section] = {**rules.get(section, {}), **changes}
     course.rules = rules
     db.session.commit()
+
+
+def set_role_play_rules(db, course, **changes):
+    """Change the course's [role_play] rules for one test."""
+    set_course_rules(db, course, "role_play", **changes)
 
 
 def race(app, actions) -> list[str]:

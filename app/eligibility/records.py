@@ -90,9 +90,9 @@ def load_records(cohort: Cohort, user_ids: list[int], *, now: datetime | None = 
     ):
         if keep(uid, cid):
             records[uid].recordings_watched.add(week)
-    for uid, cid, week, score, at in db.session.execute(
+    for uid, cid, week, score, at, late in db.session.execute(
         sa.select(QuizAttempt.user_id, QuizAttempt.cohort_id, Module.week, QuizAttempt.score_percent,
-                  QuizAttempt.submitted_at)
+                  QuizAttempt.submitted_at, QuizAttempt.late)
         .join(Quiz, Quiz.id == QuizAttempt.quiz_id).join(Module, Module.id == Quiz.module_id)
         .where(QuizAttempt.cohort_id.in_(cohort_ids), QuizAttempt.user_id.in_(user_ids),
                QuizAttempt.submitted_at.is_not(None))
@@ -102,7 +102,7 @@ def load_records(cohort: Cohort, user_ids: list[int], *, now: datetime | None = 
             continue
         r = records[uid]
         r.quiz_attempts[week] = r.quiz_attempts.get(week, 0) + 1
-        if score is not None:
+        if score is not None and not late:  # a late attempt is used up but does not count
             r.quiz_best[week] = max(score, r.quiz_best.get(week, score))
             r.quiz_latest[week] = score  # rows come oldest first, so the last one stays
             r.quiz_scores.setdefault(week, []).append((at, score))

@@ -15,6 +15,7 @@ from app.learn import quizzes
 from app.learn.loading import load_cohort, load_week
 from app.learn.routes import bp
 from app.models import Module, Quiz, QuizAttempt
+from app.pacing import in_zone
 
 
 def _quiz_for(module: Module) -> Quiz:
@@ -29,10 +30,14 @@ def quiz(cohort_id: int, week: int):
     quiz = _quiz_for(ctx.module)
     can_take = policy.can_take_quiz(current_user, ctx.cohort, is_enrolled=ctx.enrolled)
     attempts = quizzes.attempts_of(quiz, ctx.cohort, current_user) if can_take else []
-    submitted = [a for a in attempts if a.is_submitted]
+    counting = [a for a in attempts if a.is_submitted and not a.late]
+    rule = quizzes.reveal_rule(ctx.cohort)
+    open_attempt = next((a for a in attempts if not a.is_submitted), None)
     return render_template("learn/quiz.html", ctx=ctx, quiz=quiz, attempts=attempts, can_take=can_take,
-                           best=max((a.score_percent for a in submitted), default=None),
-                           open_attempt=next((a for a in attempts if not a.is_submitted), None),
+                           best=max((a.score_percent for a in counting), default=None), open_attempt=open_attempt,
+                           open_overdue=open_attempt is not None and quizzes.is_overdue(open_attempt),
+                           left=quizzes.attempts_left(quiz, attempts, rule), reveal_when=quizzes.REVEAL_WHEN.get(rule),
+                           minutes=quizzes.time_limit_minutes(ctx.cohort, current_user),
                            n_questions=len(quizzes.questions_of(quiz)), form=ActionForm())
 
 
@@ -90,7 +95,9 @@ def attempt(attempt_id: int):
             db.session.commit()
             return redirect(url_for("learn.attempt_result", attempt_id=attempt.id))
     return render_template("learn/attempt.html", attempt=attempt, cohort=cohort, module=module,
-                           questions=questions, chosen=chosen, form=form)
+                           questions=questions, chosen=chosen, form=form, seconds_left=quizzes.seconds_left(attempt),
+                           overdue=quizzes.is_overdue(attempt),
+                           local_due=in_zone(attempt.due_at, current_user.timezone) if attempt.due_at else None)
 
 
 @bp.get("/quiz-attempts/<int:attempt_id>/result")
@@ -100,9 +107,13 @@ def attempt_result(attempt_id: int):
     if not attempt.is_submitted:
         return redirect(url_for("learn.attempt", attempt_id=attempt.id))
     questions = quizzes.questions_of(attempt.quiz)
-    result = quizzes.score({k: questions[k] for k in attempt.answers if k in questions}, attempt.answers,
-                           attempt.quiz.pass_percent)
-    used = len(quizzes.attempts_of(attempt.quiz, cohort, attempt.user))
+    shown = [item["question"] for item in attempt.layout if item["question"] in questions]
+    result = quizzes.score({k: questions[k] for k in shown}, attempt.answers or {}, attempt.quiz.pass_percent)
+    attempts = quizzes.attempts_of(attempt.quiz, cohort, attempt.user)
+    rule = quizzes.reveal_rule(cohort)
+    left = quizzes.attempts_left(attempt.quiz, attempts, rule)
+    revealed = quizzes.answers_revealed(rule, passed=quizzes.has_passed(attempts), left=left)
     return render_template("learn/result.html", attempt=attempt, cohort=cohort, module=module,
-                           questions=questions, correct=result.correct,
-                           attempts_left=max(0, attempt.quiz.max_attempts - used))
+                           questions=questions, correct=result.correct, attempts_left=left,
+                           show_answers=policy.can_see_quiz_answers(current_user, attempt, cohort, revealed=revealed),
+                           reveal_when=quizzes.REVEAL_WHEN.get(rule))

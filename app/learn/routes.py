@@ -8,6 +8,7 @@ from flask_login import current_user
 from app import policy
 from app.certificates.services import IssuerSettings, issue_due
 from app.cohorts.services import roster
+from app.db import utcnow
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ActionForm
@@ -40,15 +41,28 @@ def week(cohort_id: int, week: int):
     if not policy.can_see_week_content(current_user, ctx.cohort, is_enrolled=ctx.enrolled, is_open=ctx.is_open):
         opens = in_zone(unlock_at(ctx.cohort.start_date, ctx.cohort.timezone, week), current_user.timezone)
         return render_template("learn/week_locked.html", ctx=ctx, opens=opens)
-    if ctx.enrolled:
-        services.record_lecture_view(ctx.cohort, ctx.module, current_user)
-        issue_due([current_user.id], IssuerSettings.from_config(current_app.config))
-        db.session.commit()
     summary = progress.week_summary_for(current_user, ctx) if ctx.enrolled else None
+    can_mark_read = policy.can_mark_lecture_read(current_user, ctx.cohort, is_enrolled=ctx.enrolled,
+                                                 is_open=ctx.is_open)
+    read = can_mark_read and services.has_read_lecture(ctx.cohort, ctx.module, current_user)
     return render_template("learn/week.html", ctx=ctx, session=session, summary=summary,
+                           can_mark_read=can_mark_read, read=read,
                            local_start=in_zone(session.starts_at, current_user.timezone) if session else None,
                            show_join=policy.can_see_join_link(current_user, ctx.cohort, is_enrolled=ctx.enrolled),
                            can_teach=policy.can_teach(current_user, ctx.cohort), form=ActionForm())
+
+
+@bp.post("/cohorts/<int:cohort_id>/weeks/<int:week>/read")
+@guard(policy.signed_in)
+def mark_read(cohort_id: int, week: int):
+    ctx = load_week(cohort_id, week)
+    authorize(policy.can_mark_lecture_read(current_user, ctx.cohort, is_enrolled=ctx.enrolled, is_open=ctx.is_open))
+    if ActionForm().validate_on_submit():
+        if services.mark_lecture_read(ctx.cohort, ctx.module, current_user):
+            issue_due([current_user.id], IssuerSettings.from_config(current_app.config))
+        db.session.commit()
+        flash(f"Week {week}'s lecture is marked as read.", "success")
+    return redirect(url_for("learn.week", cohort_id=cohort_id, week=week) + "#lecture-read")
 
 
 @bp.post("/cohorts/<int:cohort_id>/weeks/<int:week>/unlock")
@@ -121,6 +135,7 @@ def attendance(cohort_id: int, week: int):
     current.update({int(k): v for k, v in submitted.items() if k.isdigit()})
     return render_template("learn/attendance.html", ctx=ctx, session=session, trainees=trainees,
                            current=current, statuses=list(AttendanceStatus), form=form,
+                           started=session.starts_at <= utcnow(),
                            local_start=in_zone(session.starts_at, ctx.cohort.timezone))
 
 

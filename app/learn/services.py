@@ -63,11 +63,19 @@ def _insert_once(obj) -> None:
         pass
 
 
-def record_lecture_view(cohort: Cohort, module: Module, user: User) -> None:
-    exists = db.session.scalar(sa.select(LectureView.id).where(
-        LectureView.cohort_id == cohort.id, LectureView.module_id == module.id, LectureView.user_id == user.id))
-    if exists is None:
-        _insert_once(LectureView(cohort_id=cohort.id, module_id=module.id, user_id=user.id))
+def has_read_lecture(cohort: Cohort, module: Module, user: User) -> bool:
+    return db.session.scalar(sa.select(LectureView.id).where(
+        LectureView.cohort_id == cohort.id, LectureView.module_id == module.id,
+        LectureView.user_id == user.id)) is not None
+
+
+def mark_lecture_read(cohort: Cohort, module: Module, user: User) -> bool:
+    """The trainee says they have read the lecture (a LectureView row means "read"). Idempotent:
+    returns False when it was already marked."""
+    if has_read_lecture(cohort, module, user):
+        return False
+    _insert_once(LectureView(cohort_id=cohort.id, module_id=module.id, user_id=user.id))
+    return True
 
 
 # Live sessions ---------------------------------------------------------------
@@ -119,8 +127,11 @@ def attendance_for(session: LiveSession) -> dict[int, Attendance]:
 
 
 def save_attendance(session: LiveSession, statuses: dict[int, AttendanceStatus], *, roster_ids: set[int],
-                    actor: User) -> int:
+                    actor: User, now: datetime | None = None) -> int:
     """Record attendance for the whole cohort at once. Returns how many rows changed."""
+    if (now or utcnow()) < session.starts_at:
+        raise DomainError("This live session has not started yet, so attendance cannot be taken. "
+                          "Nothing was saved; take attendance once the session has begun.")
     strangers = set(statuses) - roster_ids
     if strangers:
         raise DomainError("Attendance can only be taken for trainees enrolled in this cohort.")

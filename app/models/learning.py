@@ -86,6 +86,9 @@ class RecordingView(db.Model):
 
 
 class LectureView(db.Model):
+    """The trainee has read the week's lecture: written when they press "I have read this lecture" at its
+    end (rows from before that button, written when the page opened, keep counting)."""
+
     __tablename__ = "lecture_views"
     __table_args__ = (sa.UniqueConstraint("cohort_id", "module_id", "user_id"),)
 
@@ -115,6 +118,10 @@ class QuizAttempt(db.Model):
     answers: Mapped[dict[str, list[str]] | None] = mapped_column(sa.JSON)
     score_percent: Mapped[int | None]
     passed: Mapped[bool | None]
+    #: a timed quiz's deadline for this attempt (the program's limit times the trainee's accommodation)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: submitted after the deadline and its grace: scored and shown, but neither passes nor counts
+    late: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     quiz: Mapped[Quiz] = relationship()
     user: Mapped[User] = relationship()

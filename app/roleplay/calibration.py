@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -12,9 +11,10 @@ from sqlalchemy.orm import selectinload
 from app import audit
 from app.errors import DomainError
 from app.extensions import db
-from app.models import CalibrationExemplar, CalibrationGrade, Rubric, Scenario, User
+from app.models import CalibrationExemplar, CalibrationGrade, Role, Rubric, Scenario, User
 from app.roleplay.agreement import Agreement, agreement, below_threshold
 from app.roleplay.grading import check_levels
+from app.roleplay.standing import Standing, categories, criterion_pairs, judge
 
 
 def exemplars(rubric: Rubric) -> list[CalibrationExemplar]:
@@ -57,31 +57,28 @@ class RaterRow:
     overall: Agreement
     per_criterion: dict[str, Agreement]
     flags: list[str] = field(default_factory=list)
+    standing: Standing | None = None
 
 
 def report(rubric: Rubric) -> list[RaterRow]:
-    """Each rater against the reference, per criterion and over all criteria, flagged below thresholds."""
-    categories = sorted(lv["value"] for lv in rubric.levels)
+    """Each rater against the reference, per criterion and over all criteria, flagged below thresholds,
+    with their standing for summative grading. Instructors who have graded no exemplar are listed
+    (without agreement) when the rubric requires exemplars."""
+    cats = categories(rubric)
     keys = [c.key for c in rubric.criteria if c.archived_at is None]
     titles = {c.key: c.title for c in rubric.criteria}
-    rows = db.session.execute(
-        sa.select(CalibrationGrade, CalibrationExemplar.reference_levels)
-        .join(CalibrationExemplar, CalibrationExemplar.id == CalibrationGrade.exemplar_id)
-        .where(CalibrationExemplar.rubric_id == rubric.id)
-        .options(selectinload(CalibrationGrade.grader))).all()
-    pairs: dict[int, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
-    graders: dict[int, User] = {}
-    for grade, reference in rows:
-        graders[grade.grader_id] = grade.grader
-        for key in keys:
-            if key in grade.levels and key in reference:
-                pairs[grade.grader_id][key].append((int(grade.levels[key]), int(reference[key])))
+    counts, pairs = criterion_pairs(rubric)
     thresholds = rubric.calibration or {}
+    ids = set(counts)
+    if thresholds.get("required_exemplars"):
+        ids |= set(db.session.scalars(sa.select(User.id).where(User.role == Role.INSTRUCTOR, User.is_active)))
+    graders = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))} if ids else {}
     out = []
-    for gid, by_key in pairs.items():
-        per = {k: agreement(by_key.get(k, []), categories) for k in keys}
-        overall = agreement([p for k in keys for p in by_key.get(k, [])], categories)
+    for gid, grader in graders.items():
+        by_key = pairs.get(gid, {})
+        per = {k: agreement(by_key.get(k, []), cats) for k in keys}
+        overall = agreement([p for k in keys for p in by_key.get(k, [])], cats)
         flags = [f"Overall: {f}" for f in below_threshold(overall, thresholds)]
         flags += [f"{titles[k]}: {f}" for k in keys for f in below_threshold(per[k], thresholds)]
-        out.append(RaterRow(graders[gid], overall, per, flags))
+        out.append(RaterRow(grader, overall, per, flags, judge(counts.get(gid, 0), overall, thresholds)))
     return sorted(out, key=lambda r: r.grader.name)

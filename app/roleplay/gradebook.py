@@ -52,7 +52,7 @@ def build(cohort: Cohort) -> tuple[list[Column], list[Row]]:
         for uid, quiz_id, score in db.session.execute(
             sa.select(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.score_percent)
             .where(QuizAttempt.cohort_id == cohort.id, QuizAttempt.user_id.in_(ids),
-                   QuizAttempt.submitted_at.is_not(None))
+                   QuizAttempt.submitted_at.is_not(None), QuizAttempt.late.is_(False))  # late attempts do not count
             .order_by(QuizAttempt.submitted_at, QuizAttempt.id)
         ):
             # the score that counts under the program's rule: the best, or the latest (rows come oldest first)

@@ -33,7 +33,8 @@ from app.models import (
     User,
 )
 from app.roleplay import rubric as rules_
-from app.roleplay.services import active_criteria, notify_staff
+from app.roleplay.services import active_criteria, notify_staff, rubric_for
+from app.roleplay.standing import standing_of
 
 OPEN_STATUSES = (SubmissionStatus.AWAITING_GRADE, SubmissionStatus.AWAITING_SECOND, SubmissionStatus.IN_DISPUTE)
 
@@ -111,6 +112,10 @@ def save_grade(submission: RolePlaySubmission, cohort: Cohort, rubric: Rubric, *
                             "Check the submission's new status and save again if you still may.")
     role = role_for(submission, grader, cohort)
     scenario = submission.scenario
+    if scenario.is_summative:
+        standing = standing_of(rubric, grader)
+        if not standing.calibrated:
+            raise GradingRefused(standing.refusal)
     levels_ = check_levels(levels, rubric, scenario)
     course_rules = cohort.course.rules or {}
     rp_rules = course_rules.get("role_play", {})
@@ -187,6 +192,7 @@ class QueueItem:
     submission: RolePlaySubmission
     can_act: bool
     note: str = ""
+    needs_calibration: bool = False
 
 
 def queue_for(user: User) -> dict[SubmissionStatus, list[QueueItem]]:
@@ -201,6 +207,7 @@ def queue_for(user: User) -> dict[SubmissionStatus, list[QueueItem]]:
                  selectinload(RolePlaySubmission.cohort).selectinload(Cohort.staff))
         .order_by(RolePlaySubmission.submitted_at, RolePlaySubmission.id)).all()
     groups: dict[SubmissionStatus, list[QueueItem]] = {s: [] for s in OPEN_STATUSES}
+    standings = {}  # per course: the user's calibration standing under its rubric
     for sub in subs:
         try:
             role_for(sub, user, sub.cohort)
@@ -208,6 +215,12 @@ def queue_for(user: User) -> dict[SubmissionStatus, list[QueueItem]]:
             if sub.status is SubmissionStatus.AWAITING_SECOND:
                 continue  # the first grader cannot mark it again; it waits for someone else
             groups[sub.status].append(QueueItem(sub, False, str(exc)))
+            continue
+        course_id = sub.cohort.course_id
+        if sub.scenario.is_summative and course_id not in standings:
+            standings[course_id] = standing_of(rubric_for(course_id), user)
+        if sub.scenario.is_summative and not standings[course_id].calibrated:
+            groups[sub.status].append(QueueItem(sub, False, "Calibrate first: why?", needs_calibration=True))
         else:
             groups[sub.status].append(QueueItem(sub, True))
     return groups

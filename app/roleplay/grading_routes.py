@@ -16,6 +16,7 @@ from app.roleplay import gradebook, grading, services
 from app.roleplay import rubric as rubric_rules
 from app.roleplay.forms import GradeBase, comments_from, levels_from, missing_from, rubric_form
 from app.roleplay.routes import bp, load_submission
+from app.roleplay.standing import standing_of
 
 
 @bp.get("/grading")
@@ -30,6 +31,10 @@ def grade(submission_id: int):
     sub, cohort = load_submission(submission_id)
     authorize(policy.can_grade(current_user, sub, cohort))
     rubric = services.rubric_for(cohort.course_id) or abort(404)
+    standing = standing_of(rubric, current_user)
+    if not policy.can_grade_now(current_user, sub, cohort, calibrated=standing.calibrated):
+        return render_template("roleplay/grade_refused.html", sub=sub, cohort=cohort, rubric=rubric,
+                               standing=standing), 403
     criteria = services.active_criteria(rubric, sub.scenario)
     form = rubric_form(rubric, criteria, base=GradeBase)()
     try:

@@ -84,3 +84,29 @@ def test_staff_pages_for_role_plays_are_accessible(live_server, page, roleplay_c
     for path in (f"/cohorts/{cid}/weeks/9/role-play", "/grading", f"/cohorts/{cid}/gradebook", "/calibration"):
         page.goto(f"{live_server}{path}")
         assert serious_violations(page) == [], path
+
+
+def test_an_uncalibrated_grader_is_told_why_and_sent_to_calibrate(live_server, page, roleplay_cohort, db):
+    import sqlalchemy as sa
+
+    from app.models import Module, Scenario
+    from app.roleplay.services import rubric_for
+    from tests import factories
+
+    rc = roleplay_cohort
+    rubric = rubric_for(rc["course"].id)
+    rubric.calibration = {**rubric.calibration, "required_exemplars": 3}
+    scenario = db.session.scalar(sa.select(Scenario).join(Module).where(Module.week == 6))
+    factories.make_submission(scenario, rc["cohort"], rc["trainee"], submitted_at=factories.utcnow())
+    db.session.commit()
+    sign_in(page, live_server, rc["grader_a"])
+    page.goto(f"{live_server}/grading")
+    expect(page.locator("#calibrate-first")).to_contain_text("needs a calibrated grader")
+    assert serious_violations(page) == []
+    page.get_by_role("link", name="Calibrate first: why?", exact=False).click()
+    expect(page.get_by_role("heading", name="You cannot grade this assessed role-play yet")).to_be_visible()
+    expect(page.locator(".refusal")).to_contain_text("0 of the 3 required calibration exemplars graded")
+    assert page.get_by_role("button", name="Save grade").count() == 0
+    assert serious_violations(page) == []
+    page.get_by_role("link", name="Go to calibration").click()
+    expect(page.locator("h1")).to_contain_text("Rater calibration")

@@ -33,7 +33,7 @@ def test_questions_and_options_are_shuffled_per_attempt(running_cohort, db):
     quiz = week_quiz(db, 1)
     c, t = running_cohort["cohort"], running_cohort["trainee"]
     first = quizzes.start_attempt(quiz, c, t, rng=random.Random(1))
-    quizzes.submit_attempt(first, right_answers(quiz))
+    quizzes.submit_attempt(first, wrong_answers(quiz))
     second = quizzes.start_attempt(quiz, c, t, rng=random.Random(2))
     order = [i["question"] for i in first.layout], [i["question"] for i in second.layout]
     assert sorted(order[0]) == sorted(order[1]) == sorted(q.key for q in quiz.questions)
@@ -45,6 +45,9 @@ def test_questions_and_options_are_shuffled_per_attempt(running_cohort, db):
 
 def test_scoring_is_exact_per_question_and_the_best_score_is_kept(running_cohort, db):
     from app.eligibility.records import load_records
+    from tests.conftest import set_course_rules
+
+    set_course_rules(db, running_cohort["course"], "quizzes", reveal_answers="after_last_attempt")
 
     quiz = week_quiz(db, 1)
     c, t = running_cohort["cohort"], running_cohort["trainee"]
@@ -55,7 +58,7 @@ def test_scoring_is_exact_per_question_and_the_best_score_is_kept(running_cohort
     assert attempt.number == 2
     result = quizzes.submit_attempt(attempt, right_answers(quiz))
     assert (result.score_percent, result.passed) == (100, True)
-    attempt = quizzes.start_attempt(quiz, c, t)
+    attempt = quizzes.start_attempt(quiz, c, t)  # the answers stay hidden until the last attempt
     half = right_answers(quiz)
     multi = next(q for q in quiz.questions if q.kind == "multiple")
     half[multi.key] = half[multi.key][:1]  # a partly right multiple-choice answer scores nothing
@@ -171,3 +174,80 @@ def test_a_program_where_the_latest_attempt_counts(course, db):
     assert week1("best").met
     latest = week1("latest")
     assert not latest.met and "your latest is 40%" in latest.missing and "latest attempt counts" in latest.label
+
+
+# Answers revealed per the program's quizzes.reveal_answers -------------------------------------------
+
+@pytest.mark.parametrize(("rule", "passed", "left", "shown"), [
+    ("always", False, 2, True),
+    ("after_pass", True, 0, True), ("after_pass", False, 0, False), ("after_pass", False, 1, False),
+    ("after_last_attempt", True, 1, False), ("after_last_attempt", False, 0, True),
+    ("after_pass_or_last_attempt", True, 0, True), ("after_pass_or_last_attempt", False, 0, True),
+    ("after_pass_or_last_attempt", False, 2, False),
+])
+def test_answers_are_never_revealed_while_attempts_remain_unless_always(rule, passed, left, shown):
+    assert quizzes.answers_revealed(rule, passed=passed, left=left) is shown
+
+
+def test_a_pass_that_reveals_the_answers_ends_the_quiz_but_not_under_after_last_attempt(running_cohort, db):
+    from tests.conftest import set_course_rules
+
+    quiz = week_quiz(db, 1)
+    c, t = running_cohort["cohort"], running_cohort["trainee"]
+    quizzes.submit_attempt(quizzes.start_attempt(quiz, c, t), right_answers(quiz))
+    with pytest.raises(quizzes.QuizRefused, match="passed this quiz and its answers are shown"):
+        quizzes.start_attempt(quiz, c, t)
+    set_course_rules(db, running_cohort["course"], "quizzes", reveal_answers="after_last_attempt")
+    assert quizzes.start_attempt(quiz, c, t).number == 2
+
+
+# Timed quizzes: quizzes.time_limit_minutes and the trainee's accommodation ------------------------------
+
+def test_the_deadline_is_the_limit_times_the_accommodation(running_cohort, db):
+    from datetime import timedelta
+
+    from app.db import utcnow
+    from app.models import Accommodation
+    from tests.conftest import set_course_rules
+
+    quiz = week_quiz(db, 1)
+    c, t, peer = running_cohort["cohort"], running_cohort["trainee"], running_cohort["peer"]
+    now = utcnow()
+    assert quizzes.start_attempt(quiz, c, peer, now=now).due_at is None  # absent: untimed
+    set_course_rules(db, running_cohort["course"], "quizzes", time_limit_minutes=20)
+    db.session.add(Accommodation(user_id=t.id, quiz_time_factor=1.5, set_by_id=running_cohort["instructor"].id))
+    other = factories.make_user(factories.Role.TRAINEE)
+    factories.make_enrollment(c, other)
+    db.session.flush()
+    assert quizzes.start_attempt(quiz, c, t, now=now).due_at == now + timedelta(minutes=30)
+    assert quizzes.start_attempt(quiz, c, other, now=now).due_at == now + timedelta(minutes=20)
+
+
+def test_a_late_submission_is_scored_but_does_not_count_and_uses_the_attempt(running_cohort, db):
+    from datetime import timedelta
+
+    from app.db import utcnow
+    from app.eligibility.records import load_records
+    from tests.conftest import set_course_rules
+
+    set_course_rules(db, running_cohort["course"], "quizzes", time_limit_minutes=10)
+    quiz = week_quiz(db, 1)
+    c, t = running_cohort["cohort"], running_cohort["trainee"]
+    start = utcnow()
+    on_time = quizzes.start_attempt(quiz, c, t, now=start)
+    # within the 60-second grace it counts
+    quizzes.submit_attempt(on_time, wrong_answers(quiz), now=start + timedelta(minutes=10, seconds=59))
+    assert not on_time.late and on_time.score_percent == 0
+    late = quizzes.start_attempt(quiz, c, t, now=start)
+    answers = right_answers(quiz)
+    del answers[quiz.questions[0].key]  # time ran out: an unanswered question is simply not correct
+    quizzes.submit_attempt(late, answers, now=start + timedelta(minutes=11, seconds=1))
+    n = len(quiz.questions)
+    assert late.late and not late.passed and late.score_percent == round(100 * (n - 1) / n)
+    db.session.commit()
+    records = load_records(c, [t.id])[t.id]
+    assert records.quiz_attempts[1] == 2 and records.quiz_best[1] == 0
+    # before the deadline every question still needs an answer
+    third = quizzes.start_attempt(quiz, c, t, now=start)
+    with pytest.raises(quizzes.QuizRefused, match="Answer every question"):
+        quizzes.submit_attempt(third, answers, now=start + timedelta(minutes=5))

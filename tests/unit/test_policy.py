@@ -62,3 +62,30 @@ def test_the_signed_credential_goes_to_its_holder_and_admins_only():
     assert policy.can_download_credential(person(Role.ADMIN, uid=9), cert)
     assert not policy.can_download_credential(person(Role.ORG_ADMIN, uid=5), cert)
     assert not policy.can_download_credential(person(Role.INSTRUCTOR, uid=7), cert)
+
+
+def test_quiz_answers_the_trainee_when_revealed_and_the_cohort_staff_always():
+    me, other, teacher = person(Role.TRAINEE, uid=1), person(Role.TRAINEE, uid=2), person(Role.INSTRUCTOR, uid=7)
+    attempt = SimpleNamespace(user_id=1)
+    assert policy.can_see_quiz_answers(me, attempt, COHORT, revealed=True)
+    assert not policy.can_see_quiz_answers(me, attempt, COHORT, revealed=False)
+    assert not policy.can_see_quiz_answers(other, attempt, COHORT, revealed=True)
+    assert policy.can_see_quiz_answers(teacher, attempt, COHORT, revealed=False)
+
+
+def test_only_enrolled_trainees_mark_an_open_lecture_read():
+    me = person(Role.TRAINEE)
+    assert policy.can_mark_lecture_read(me, COHORT, is_enrolled=True, is_open=True)
+    assert not policy.can_mark_lecture_read(me, COHORT, is_enrolled=True, is_open=False)
+    assert not policy.can_mark_lecture_read(me, COHORT, is_enrolled=False, is_open=True)
+    assert not policy.can_mark_lecture_read(person(Role.INSTRUCTOR, uid=7), COHORT, is_enrolled=False, is_open=True)
+
+
+@pytest.mark.parametrize(("summative", "calibrated", "expected"), [
+    (False, False, True), (False, True, True), (True, True, True), (True, False, False),
+])
+def test_summatives_need_a_calibrated_grader(summative, calibrated, expected):
+    grader = person(Role.INSTRUCTOR, uid=7)
+    sub = SimpleNamespace(trainee_id=1, scenario=SimpleNamespace(is_summative=summative))
+    assert policy.can_grade_now(grader, sub, COHORT, calibrated=calibrated) is expected
+    assert not policy.can_grade_now(person(Role.INSTRUCTOR, uid=8), sub, COHORT, calibrated=True)

@@ -45,6 +45,9 @@ PROOF = {
     "course.toml:quizzes.pass_percent": f"{PRS}::test_quiz_pass_mark_and_the_latest_attempt_counts",
     "course.toml:quizzes.max_attempts": f"{PRS}::test_quiz_pass_mark_and_the_latest_attempt_counts",
     "course.toml:quizzes.counts": "tests.services.test_quizzes::test_a_program_where_the_latest_attempt_counts",
+    "course.toml:quizzes.reveal_answers": "tests.web.test_learning::test_quiz_answers_stay_hidden_while_attempts_remain",
+    "course.toml:quizzes.time_limit_minutes":
+        "tests.services.test_quizzes::test_a_late_submission_is_scored_but_does_not_count_and_uses_the_attempt",
     "course.toml:modules": "tests.unit.test_engine_discussion::test_without_require_discussion_there_is_no_weekly_requirement",
     "course.toml:modules.require_lecture": f"{ENGINE}::test_a_week_is_complete_with_the_lecture_read_and_the_quiz_passed",
     "course.toml:modules.require_quiz_pass": f"{ENGINE}::test_a_quiz_below_the_pass_mark_leaves_the_week_in_progress",
@@ -143,6 +146,8 @@ PROOF = {
     "rubric.toml:calibration": "tests.unit.test_roleplay_rules::test_exact_and_adjacent_agreement_and_flags",
     "rubric.toml:calibration.min_exact_or_adjacent": "tests.unit.test_roleplay_rules::test_exact_and_adjacent_agreement_and_flags",
     "rubric.toml:calibration.min_weighted_kappa": "tests.unit.test_roleplay_rules::test_exact_and_adjacent_agreement_and_flags",
+    "rubric.toml:calibration.required_exemplars":
+        "tests.web.test_roleplay::test_an_uncalibrated_grader_grades_formatives_but_is_told_why_not_summatives",
     "rubric.toml:criteria": CLI,
     "rubric.toml:criteria.key": CLI,
     "rubric.toml:criteria.title": "tests.unit.test_roleplay_rules::test_pass_rule_is_described_in_plain_words",

@@ -65,17 +65,42 @@ def test_instructor_opens_a_week_early_for_their_cohort(running_cohort, app, db)
     assert event.after == {"week": 6} and event.actor_id == rc["instructor"].id
 
 
-def test_reading_a_week_counts_and_the_dashboard_updates(running_cohort, app, db):
+def test_a_lecture_counts_when_marked_read_at_its_end_not_when_opened(running_cohort, app, db):
     rc = running_cohort
     client = signed_in(app, rc["trainee"])
+    url = f"/cohorts/{rc['cohort'].id}/weeks/1"
     before = client.get("/dashboard").get_data(as_text=True)
     assert "Read the week 1 lecture" in before
-    page = client.get(f"/cohorts/{rc['cohort'].id}/weeks/1").get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)
     assert "<h2" in page and module(db, 1).objectives[0].replace("'", "&#39;") in page
-    assert "In progress" in page
+    # the button comes after the lecture text; opening the page records nothing
+    assert page.index("I have read this lecture") > page.index(module(db, 1).objectives[0].replace("'", "&#39;"))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LectureView)) == 0
+    assert "Read the week 1 lecture" in client.get("/dashboard").get_data(as_text=True)
+    # without the CSRF token nothing is recorded
+    client.post(f"{url}/read")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LectureView)) == 0
+    done = client.post(f"{url}/read", data={"csrf_token": csrf_token(client, url)}, follow_redirects=True)
+    text = done.get_data(as_text=True)
+    assert "You have read this lecture" in text and "I have read this lecture" not in text
+    assert "In progress" in text
+    again = client.post(f"{url}/read", data={"csrf_token": csrf_token(client, url)})
+    assert again.status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LectureView)) == 1
     after = client.get("/dashboard").get_data(as_text=True)
     assert "Read the week 1 lecture" not in after
     assert "Take the week 1 quiz (80% to pass)." in after
+
+
+def test_only_enrolled_trainees_mark_open_lectures_read(running_cohort, app, db):
+    rc = running_cohort
+    cid = rc["cohort"].id
+    teacher = signed_in(app, rc["instructor"])
+    assert "I have read this lecture" not in teacher.get(f"/cohorts/{cid}/weeks/1").get_data(as_text=True)
+    assert post(teacher, f"/cohorts/{cid}/weeks/1/read").status_code == 403
+    trainee = signed_in(app, rc["trainee"])
+    assert post(trainee, f"/cohorts/{cid}/weeks/6/read").status_code == 403  # week 6 is still locked
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LectureView)) == 0
 
 
 def test_join_link_is_for_enrolled_trainees_and_staff_only(running_cohort, app, db):
@@ -152,6 +177,23 @@ def test_attendance_for_the_whole_cohort_on_one_page(running_cohort, app, db):
     bad = post(teacher, url, {f"status-{t}": "asleep"}, page=url)
     assert "Choose a status from the list" in bad.get_data(as_text=True)
     assert {a.user_id: a.status.value for a in db.session.scalars(sa.select(Attendance))} == rows
+
+
+def test_attendance_cannot_be_taken_before_the_session_starts(running_cohort, app, db):
+    rc = running_cohort
+    url = f"/cohorts/{rc['cohort'].id}/weeks/6/attendance"
+    teacher = signed_in(app, rc["instructor"])
+    assert "This session has not started yet" in teacher.get(url).get_data(as_text=True)
+    refused = post(teacher, url, {f"status-{rc['trainee'].id}": "present"}, page=url)
+    assert "has not started yet, so attendance cannot be taken" in refused.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.action == "attendance.recorded")) == 0
+    session = db.session.scalar(sa.select(LiveSession).where(LiveSession.week == 6))
+    session.starts_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert post(teacher, url, {f"status-{rc['trainee'].id}": "present"}, page=url).status_code == 302
+    assert db.session.scalar(sa.select(Attendance)).status.value == "present"
 
 
 def test_excused_trainee_makes_up_the_session_with_the_recording(running_cohort, app, db):
@@ -246,7 +288,7 @@ def test_quiz_refusals_locked_week_other_cohort_and_attempt_limit(running_cohort
 
 def test_instructor_sees_who_viewed_attempted_passed_and_who_is_behind(running_cohort, app, db):
     rc = running_cohort
-    signed_in(app, rc["trainee"]).get(f"/cohorts/{rc['cohort'].id}/weeks/1")
+    post(signed_in(app, rc["trainee"]), f"/cohorts/{rc['cohort'].id}/weeks/1/read")
     quiz = db.session.scalar(sa.select(Quiz).where(Quiz.slug == "week-01-quiz"))
     factories.make_attempt(quiz, rc["cohort"], rc["trainee"], submitted=True, score_percent=90, passed=True)
     factories.take_part(factories.make_prompt_thread(rc["cohort"], 1), rc["trainee"], [rc["peer"]])
@@ -269,7 +311,7 @@ def _dashboard_queries(app, db, user) -> int:
 
 def _week_queries(app, db, user, cohort) -> int:
     client = signed_in(app, user)
-    client.get(f"/cohorts/{cohort.id}/weeks/1")  # first view inserts the lecture view
+    client.get(f"/cohorts/{cohort.id}/weeks/1")  # warm up
     with QueryCounter(db.engine) as qc:
         assert client.get(f"/cohorts/{cohort.id}/weeks/1").status_code == 200
     return qc.count
@@ -305,3 +347,65 @@ def test_dashboard_and_week_queries_do_not_grow_with_weeks_trainees_or_attempts(
         db.session.commit()
     assert counts[0] == counts[1], counts
     assert min(min(c) for c in counts) > 3  # the counter really counted
+
+
+def _answers(quiz, right: bool) -> dict[str, list[str]]:
+    out = {}
+    for q in quiz.questions:
+        keys = [o["key"] for o in q.options if o["correct"] is right]
+        out[f"q-{q.key}"] = keys if right else keys[:1] or [q.options[0]["key"]]
+    return out
+
+
+def test_quiz_answers_stay_hidden_while_attempts_remain(running_cohort, app, db):
+    from tests.conftest import set_course_rules
+
+    rc = running_cohort
+    client = signed_in(app, rc["trainee"])
+    quiz = db.session.scalar(sa.select(Quiz).where(Quiz.slug == "week-01-quiz"))
+    feedback = [o["feedback"] for q in quiz.questions for o in q.options]
+    attempt_url = _take(client, rc["cohort"].id, 1).headers["Location"]
+    result_url = post(client, attempt_url, _answers(quiz, right=False), page=attempt_url).headers["Location"]
+    hidden = client.get(result_url).get_data(as_text=True)
+    assert "0%" in hidden and "Not passed yet" in hidden and "Not correct" in hidden
+    assert "Correct option" not in hidden and not any(f.replace("'", "&#39;") in hidden for f in feedback)
+    assert "shown once you pass this quiz or have used all your attempts" in hidden
+    assert "Your answer:" in hidden and "2 attempts left" in hidden
+    # the cohort's instructor reviews the attempt with its answers
+    teacher = signed_in(app, rc["instructor"]).get(result_url).get_data(as_text=True)
+    assert "Correct option" in teacher
+    # a program that always shows answers
+    set_course_rules(db, rc["course"], "quizzes", reveal_answers="always")
+    assert "Correct option" in client.get(result_url).get_data(as_text=True)
+    # after_pass: a trainee who used every attempt without passing never sees them
+    set_course_rules(db, rc["course"], "quizzes", reveal_answers="after_pass")
+    for _ in range(2):
+        url = _take(client, rc["cohort"].id, 1).headers["Location"]
+        post(client, url, _answers(quiz, right=False), page=url)
+    last = client.get(result_url).get_data(as_text=True)
+    assert "No attempts are left" in last and "Correct option" not in last and "once you pass this quiz" in last
+
+
+def test_timed_attempt_shows_time_left_and_a_late_submission_does_not_count(running_cohort, app, db):
+    from tests.conftest import set_course_rules
+
+    rc = running_cohort
+    set_course_rules(db, rc["course"], "quizzes", time_limit_minutes=10)
+    client = signed_in(app, rc["trainee"])
+    quiz_page = client.get(f"/cohorts/{rc['cohort'].id}/weeks/1/quiz").get_data(as_text=True)
+    assert "10 minutes per attempt" in quiz_page
+    attempt_url = _take(client, rc["cohort"].id, 1).headers["Location"]
+    page = client.get(attempt_url).get_data(as_text=True)
+    assert "Time left: <span data-countdown=" in page and "10 minutes" in page and "countdown.js" in page
+    stored = db.session.scalar(sa.select(QuizAttempt))
+    stored.due_at = utcnow() - timedelta(minutes=2)
+    db.session.commit()
+    assert "Time is up." in client.get(attempt_url).get_data(as_text=True)
+    assert "Its time is up" in client.get(f"/cohorts/{rc['cohort'].id}/weeks/1/quiz").get_data(as_text=True)
+    quiz = db.session.scalar(sa.select(Quiz).where(Quiz.slug == "week-01-quiz"))
+    result = post(client, attempt_url, _answers(quiz, right=True), page=attempt_url)
+    text = client.get(result.headers["Location"]).get_data(as_text=True)
+    assert "100%" in text and "Late: does not count" in text and "Passed" not in text
+    quiz_page = client.get(f"/cohorts/{rc['cohort'].id}/weeks/1/quiz").get_data(as_text=True)
+    assert "100% · late, does not count" in quiz_page and "No attempt yet" in quiz_page
+    assert "Start attempt 2" in quiz_page

@@ -286,3 +286,71 @@ def test_calibration_exemplar_blind_grading_and_agreement_report(app, roleplay_c
     assert "Gil Grader" in report
     assert "14%" in report and "100%" in report  # exact 1/7, exact-or-adjacent 7/7
     assert "Below threshold" in report  # kappa over all criteria is below 0.60
+
+
+def _require_calibration(db, course, **calibration):
+    from app.roleplay.services import rubric_for
+
+    rubric = rubric_for(course.id)
+    rubric.calibration = {**(rubric.calibration or {}), **calibration}
+    db.session.commit()
+    return rubric
+
+
+def test_an_uncalibrated_grader_grades_formatives_but_is_told_why_not_summatives(app, roleplay_cohort, db):
+    rc = roleplay_cohort
+    rubric = _require_calibration(db, rc["course"], required_exemplars=3)
+    summative = _submitted(app, rc, db, week=6)
+    formative = factories.make_submission(
+        db.session.scalar(sa.select(Scenario).join(Module).where(Module.week == 9)), rc["cohort"], rc["trainee"])
+    db.session.commit()
+    grader = signed_in(app, rc["grader_a"])
+    queue = grader.get("/grading").get_data(as_text=True)
+    assert "Calibrate first: why?" in queue and "1 assessed role-play below needs a calibrated grader" in queue
+    assert f"/role-play/submissions/{formative.id}/grade" in queue
+    refused = grader.get(f"/role-play/submissions/{summative.id}/grade")
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 403
+    assert "You cannot grade this assessed role-play yet" in text
+    assert "0 of the 3 required calibration exemplars graded" in text and "Save grade" not in text
+    posted = post(grader, f"/role-play/submissions/{summative.id}/grade", grade_data(PASS_LEVELS, summative.version))
+    assert posted.status_code == 403
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RubricGrade)) == 0
+    assert "Save grade" in grader.get(f"/role-play/submissions/{formative.id}/grade").get_data(as_text=True)
+    # grading three exemplars in agreement with the reference opens summatives
+    admin = factories.make_user(Role.ADMIN)
+    for levels in ([1, 2, 3, 4, 3, 2, 1], [4, 3, 2, 1, 2, 3, 4], [4, 4, 3, 4, 3, 3, 4]):
+        ex = factories.make_exemplar(rubric, admin, reference_levels=dict(zip(KEYS, levels, strict=True)))
+        db.session.add(CalibrationGrade(exemplar_id=ex.id, grader_id=rc["grader_a"].id,
+                                        levels=dict(zip(KEYS, levels, strict=True))))
+    db.session.commit()
+    assert "Save grade" in grader.get(f"/role-play/submissions/{summative.id}/grade").get_data(as_text=True)
+    assert "calibrate first" not in grader.get("/grading").get_data(as_text=True)
+    # the admin sees each grader's standing on the report
+    report = signed_in(app, admin).get("/calibration/report").get_data(as_text=True)
+    assert re.search(r"Gil Grader</a></th><td>3</td>\s*<td>May grade</td>", report)
+    assert re.search(r"Hana Second</a></th><td>0</td>\s*<td>Formative only: 0 of the 3 required calibration "
+                     r"exemplars graded</td>", report)
+    assert 'Hana Second <span class="tag tag-bad">Not yet calibrated</span>' in report
+
+
+def test_a_grader_below_the_agreement_threshold_may_not_grade_summatives(app, roleplay_cohort, db):
+    from app.roleplay import grading
+
+    rc = roleplay_cohort
+    rubric = _require_calibration(db, rc["course"], min_exact_or_adjacent=0.8)
+    summative = _submitted(app, rc, db, week=6)
+    admin = factories.make_user(Role.ADMIN)
+    ex = factories.make_exemplar(rubric, admin, reference_levels=dict(zip(KEYS, [1, 1, 1, 1, 1, 1, 1], strict=True)))
+    db.session.add(CalibrationGrade(exemplar_id=ex.id, grader_id=rc["grader_a"].id,
+                                    levels=dict(zip(KEYS, [4, 4, 4, 4, 4, 4, 1], strict=True))))
+    db.session.commit()
+    text = signed_in(app, rc["grader_a"]).get(f"/role-play/submissions/{summative.id}/grade").get_data(as_text=True)
+    assert "Exact-or-adjacent agreement 14% is below 80% (over all criteria)" in text
+    # the service refuses too, whatever page sent it
+    with __import__("pytest").raises(grading.GradingRefused, match="cannot grade assessed"):
+        grading.save_grade(summative, rc["cohort"], rubric, grader=rc["grader_a"], levels=PASS_LEVELS, comments={},
+                           overall="", expected_version=summative.version, mail_backend="console")
+    # someone who graded no exemplar is not judged on agreement alone
+    assert "Save grade" in signed_in(app, rc["grader_b"]).get(
+        f"/role-play/submissions/{summative.id}/grade").get_data(as_text=True)

@@ -33,6 +33,7 @@ MATRIX = {
     "learn.week_progress":  ("GET",  [LOGIN, 403, 200, 404, 200, 200, 404]),
     "learn.unlock_week":    ("POST", [LOGIN, 403, 302, 404, 403, 302, 404]),
     "learn.recording_watched": ("POST", [LOGIN, 302, 403, 404, 403, 403, 404]),
+    "learn.mark_read":      ("POST", [LOGIN, 302, 403, 404, 403, 403, 404]),
     "learn.quiz":           ("GET",  [LOGIN, 200, 200, 404, 200, 200, 404]),
     "learn.start_quiz":     ("POST", [LOGIN, 302, 403, 404, 403, 403, 404]),
     "learn.attempt":        ("GET",  [LOGIN, 302, 302, 404, 404, 302, 404]),
