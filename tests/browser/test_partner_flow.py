@@ -36,7 +36,7 @@ def test_org_admin_uploads_fixes_confirms_and_sees_the_dashboard(live_server, pa
     page.get_by_label("Roster file (CSV)").set_input_files(str(bad))
     page.get_by_role("button", name="Upload and preview").click()
     assert "“bo@harbor” is not a valid email address." in page.locator("table").inner_text()
-    assert "1 rows have problems" in page.locator(".error-summary").inner_text()
+    assert "1 row has problems" in page.locator(".error-summary").inner_text()
     assert serious_violations(page) == []
 
     fixed = tmp_path / "roster-fixed.csv"
