@@ -33,10 +33,14 @@ def quiz(cohort_id: int, week: int):
     counting = [a for a in attempts if a.is_submitted and not a.late]
     rule = quizzes.reveal_rule(ctx.cohort)
     open_attempt = next((a for a in attempts if not a.is_submitted), None)
+    counts = quizzes.quiz_rules(ctx.cohort).get("counts", "best")
+    allowed = quizzes.allowed_attempts(quiz, ctx.cohort, current_user.id) if can_take else quiz.max_attempts
     return render_template("learn/quiz.html", ctx=ctx, quiz=quiz, attempts=attempts, can_take=can_take,
-                           best=max((a.score_percent for a in counting), default=None), open_attempt=open_attempt,
+                           best=quizzes.counted_score(counting, counts), counts=counts, allowed=allowed,
+                           open_attempt=open_attempt,
                            open_overdue=open_attempt is not None and quizzes.is_overdue(open_attempt),
-                           left=quizzes.attempts_left(quiz, attempts, rule), reveal_when=quizzes.REVEAL_WHEN.get(rule),
+                           left=quizzes.attempts_left(quiz, attempts, rule, allowed=allowed),
+                           reveal_when=quizzes.REVEAL_WHEN.get(rule),
                            minutes=quizzes.time_limit_minutes(ctx.cohort, current_user),
                            n_questions=len(quizzes.questions_of(quiz)), form=ActionForm())
 
@@ -111,7 +115,8 @@ def attempt_result(attempt_id: int):
     result = quizzes.score({k: questions[k] for k in shown}, attempt.answers or {}, attempt.quiz.pass_percent)
     attempts = quizzes.attempts_of(attempt.quiz, cohort, attempt.user)
     rule = quizzes.reveal_rule(cohort)
-    left = quizzes.attempts_left(attempt.quiz, attempts, rule)
+    left = quizzes.attempts_left(attempt.quiz, attempts, rule,
+                                 allowed=quizzes.allowed_attempts(attempt.quiz, cohort, attempt.user_id))
     revealed = quizzes.answers_revealed(rule, passed=quizzes.has_passed(attempts), left=left)
     return render_template("learn/result.html", attempt=attempt, cohort=cohort, module=module,
                            questions=questions, correct=result.correct, attempts_left=left,

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.db import utcnow
 from app.errors import DomainError
+from app.exceptions.services import extra_attempts
 from app.extensions import db
 from app.models import Accommodation, Cohort, Question, Quiz, QuizAttempt, User
 
@@ -50,12 +51,26 @@ def has_passed(attempts: list[QuizAttempt]) -> bool:
     return any(a.is_submitted and a.passed and not a.late for a in attempts)
 
 
-def attempts_left(quiz: Quiz, attempts: list[QuizAttempt], rule: str) -> int:
+def allowed_attempts(quiz: Quiz, cohort: Cohort, user_id: int) -> int:
+    """The quiz's attempts plus any extra attempt an instructor granted this trainee."""
+    return quiz.max_attempts + extra_attempts(cohort.id, user_id, f"week-{quiz.module.week}-quiz")
+
+
+def attempts_left(quiz: Quiz, attempts: list[QuizAttempt], rule: str, *, allowed: int | None = None) -> int:
     """Attempts the trainee may still start. A pass that shows the answers ends the quiz: nobody
     retakes a quiz whose answers they have seen."""
     if rule in REVEAL_ON_PASS and has_passed(attempts):
         return 0
-    return max(0, quiz.max_attempts - len(attempts))
+    return max(0, (quiz.max_attempts if allowed is None else allowed) - len(attempts))
+
+
+def counted_score(attempts: list[QuizAttempt], counts: str) -> int | None:
+    """The score that counts under the program's rule: the best or the latest on-time attempt."""
+    scores = [a.score_percent for a in sorted(attempts, key=lambda a: a.number)
+              if a.is_submitted and not a.late and a.score_percent is not None]
+    if not scores:
+        return None
+    return scores[-1] if counts == "latest" else max(scores)
 
 
 def answers_revealed(rule: str, *, passed: bool, left: int) -> bool:
@@ -109,11 +124,12 @@ def start_attempt(quiz: Quiz, cohort: Cohort, user: User, *, rng: random.Random 
     if open_attempt:
         return open_attempt
     rule = reveal_rule(cohort)
-    if attempts_left(quiz, attempts, rule) == 0:
-        if len(attempts) < quiz.max_attempts:
+    allowed = allowed_attempts(quiz, cohort, user.id)
+    if attempts_left(quiz, attempts, rule, allowed=allowed) == 0:
+        if len(attempts) < allowed:
             raise QuizRefused("You have passed this quiz and its answers are shown on your result, "
                               "so it takes no more attempts.")
-        raise QuizRefused(f"You have used all {quiz.max_attempts} attempts at this quiz.")
+        raise QuizRefused(f"You have used all {allowed} attempts at this quiz.")
     rng = rng or random.SystemRandom()
     questions = list(questions_of(quiz).values())
     rng.shuffle(questions)

@@ -76,6 +76,15 @@ def test_no_attempt_after_the_limit(running_cohort, db):
         quizzes.submit_attempt(quizzes.start_attempt(quiz, c, t), wrong_answers(quiz))
     with pytest.raises(quizzes.QuizRefused, match="used all 3 attempts"):
         quizzes.start_attempt(quiz, c, t)
+    # an instructor's extra attempt opens exactly one more
+    from app.exceptions import services as exceptions
+    from app.models import ExceptionKind
+
+    exceptions.grant(c, t, kind=ExceptionKind.EXTRA_ATTEMPT, item="week-2-quiz", reason="Power cut mid-quiz",
+                     actor=running_cohort["instructor"])
+    quizzes.submit_attempt(quizzes.start_attempt(quiz, c, t), wrong_answers(quiz))
+    with pytest.raises(quizzes.QuizRefused, match="used all 4 attempts"):
+        quizzes.start_attempt(quiz, c, t)
 
 
 def test_an_open_attempt_is_continued_not_duplicated(running_cohort, db):
