@@ -11,6 +11,7 @@ from app.admin import queries as admin_queries
 from app.admin.routes import committed, invitation
 from app.admin.services import resend_invitation as resend
 from app.api import keys
+from app.certificates.services import requirements_for
 from app.extensions import db
 from app.forms import ActionForm
 from app.guards import guard, not_found_unless
@@ -143,6 +144,17 @@ def cohort(cohort_id: int):
     cohort = load_cohort(cohort_id)
     return render_template("partners/cohort.html", cohort=cohort, grid=dashboard.cohort_grid(cohort),
                            action_form=ActionForm())
+
+
+@bp.get("/enrollments/<int:enrollment_id>")
+@guard(policy.can_use_partner_portal)
+def trainee(enrollment_id: int):
+    """One trainee's "what is left", with due dates: the same list the trainee and instructors see
+    (accommodations and their notes are not shown here)."""
+    enrollment = load_enrollment(enrollment_id)
+    reqs = requirements_for(enrollment.user, enrollment.cohort)
+    return render_template("partners/trainee.html", enrollment=enrollment, requirements=reqs,
+                           met=sum(q.met for q in reqs))
 
 
 @bp.get("/cohorts/<int:cohort_id>/export.csv")

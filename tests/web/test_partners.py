@@ -386,3 +386,24 @@ def test_the_only_cohort_is_the_roster_default(app, course, db):
     client = signed_in(app, admin)
     page = client.get(f"/partners/organizations/{org.id}/roster").get_data(as_text=True)
     assert re.search(r'<option selected value="\d+">Only cohort</option>', page)
+
+
+def test_the_partner_sees_a_trainees_list_with_due_dates_but_not_their_accommodations(nearly_complete, app, db):
+    from app.exceptions import services as exceptions
+    from app.models import Enrollment, ExceptionKind
+
+    nc = nearly_complete
+    admin = factories.make_user(Role.ADMIN)
+    db.session.commit()
+    exceptions.set_accommodation(nc["trainee"], actor=admin, quiz_time_factor=2, extra_days=3,
+                                 alternative_format=True, note="Private medical note")
+    exceptions.grant(nc["cohort"], nc["trainee"], kind=ExceptionKind.EXTRA_ATTEMPT, item="week-3-quiz",
+                     reason="Outage", actor=nc["lead"])
+    db.session.commit()
+    enrollment = db.session.scalar(sa.select(Enrollment).where(Enrollment.user_id == nc["trainee"].id))
+    client = signed_in(app, nc["org_admin"])
+    grid = client.get(f"/partners/cohorts/{nc['cohort'].id}").get_data(as_text=True)
+    assert f"/partners/enrollments/{enrollment.id}" in grid
+    page = client.get(f"/partners/enrollments/{enrollment.id}").get_data(as_text=True)
+    assert "What is left for the certificate" in page and "Sign the code of conduct" in page
+    assert "Private medical note" not in page and "Extended time" not in page

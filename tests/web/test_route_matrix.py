@@ -133,6 +133,7 @@ MATRIX = {
     "partners.confirm_roster":     ("POST", [LOGIN, 403, 403, 403, 302, 302, 404]),
     "partners.cohort":             ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
     "partners.export_cohort":      ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
+    "partners.trainee":           ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
     "partners.resend_invitation":  ("POST", [LOGIN, 403, 403, 403, 302, 302, 404]),
     "partners.withdraw":           ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
     "partners.move":               ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
