@@ -152,6 +152,49 @@ PROOF = {
     "rubric.toml:criteria.key": CLI,
     "rubric.toml:criteria.title": "tests.unit.test_roleplay_rules::test_pass_rule_is_described_in_plain_words",
     "rubric.toml:criteria.anchors": CLI,
+    "module.toml:week": CLI,
+    "module.toml:slug": CLI,
+    "module.toml:title": "tests.services.test_importer::test_changed_title_is_an_update_not_a_new_module",
+    "module.toml:summary": "tests.services.test_importer::test_import_records_what_changed_on_the_course",
+    "module.toml:objectives": CLI,
+    "module.toml:live_session": CLI,
+    "module.toml:live_session.minutes": CLI,
+    "module.toml:live_session.agenda": "tests.web.test_learning::test_live_session_time_is_shown_in_the_trainees_zone",
+    "module.toml:discussion": "tests.services.test_second_program::test_a_week_may_have_no_quiz_role_play_or_discussion",
+    "module.toml:discussion.slug": CLI,
+    "module.toml:discussion.title": "tests.web.test_discussion::test_the_prompt_thread_opens_when_someone_first_looks_after_the_week_opens",
+    "module.toml:discussion.prompt": "tests.web.test_discussion::test_the_prompt_thread_opens_when_someone_first_looks_after_the_week_opens",
+    "module.toml:discussion.initial_post_min_words": "tests.unit.test_engine_discussion::test_a_week_can_set_its_own_discussion_rule",
+    "module.toml:discussion.peer_replies_min": "tests.unit.test_engine_discussion::test_a_week_can_set_its_own_discussion_rule",
+    "module.toml:discussion.required": "tests.unit.test_engine_discussion::test_a_week_can_set_its_own_discussion_rule",
+    "scenario.toml:slug": CLI,
+    "scenario.toml:title": "tests.web.test_roleplay::test_scenario_page_shows_roles_briefs_and_the_crisis_choices",
+    "scenario.toml:assessment": CLI,
+    "scenario.toml:crisis": "tests.services.test_importer::test_summative_and_crisis_flags_come_from_the_files",
+    "scenario.toml:duration_minutes": CLI,
+    "scenario.toml:setting": "tests.web.test_roleplay::test_scenario_page_shows_roles_briefs_and_the_crisis_choices",
+    "scenario.toml:recipient_brief": "tests.web.test_roleplay::test_scenario_page_shows_roles_briefs_and_the_crisis_choices",
+    "scenario.toml:practitioner_task": "tests.web.test_roleplay::test_scenario_page_shows_roles_briefs_and_the_crisis_choices",
+    "scenario.toml:observer_focus": "tests.web.test_roleplay::test_scenario_page_shows_roles_briefs_and_the_crisis_choices",
+    "scenario.toml:debrief_questions": "tests.web.test_roleplay::test_scenario_page_shows_roles_briefs_and_the_crisis_choices",
+    "scenario.toml:roles": "tests.web.test_roleplay::test_scenario_page_shows_roles_briefs_and_the_crisis_choices",
+    "scenario.toml:roles.key": "tests.services.test_second_program::test_it_is_an_eight_week_program_with_its_own_rules",
+    "scenario.toml:roles.description": "tests.web.test_roleplay::test_scenario_page_shows_roles_briefs_and_the_crisis_choices",
+    "scenario.toml:roles.label": "tests.web.test_roleplay::test_scenario_page_shows_roles_briefs_and_the_crisis_choices",
+    "scenario.toml:content_note": CLI,
+    "scenario.toml:alternative": "tests.web.test_roleplay::test_scenario_page_shows_roles_briefs_and_the_crisis_choices",
+    "scenario.toml:not_applicable": "tests.unit.test_roleplay_rules::test_not_applicable_criteria_are_left_out_of_the_rule",
+    "quiz.toml:slug": CLI,
+    "quiz.toml:title": "tests.web.test_learning::test_quiz_page_holds_no_answers_and_bad_submissions_record_nothing",
+    "quiz.toml:pass_percent": "tests.services.test_quizzes::test_scoring_is_exact_per_question_and_the_best_score_is_kept",
+    "quiz.toml:max_attempts": "tests.services.test_quizzes::test_no_attempt_after_the_limit",
+    "quiz.toml:questions": CLI,
+    "quiz.toml:questions.kind": "tests.cli.test_course_cli::test_quiz_with_two_correct_single_choice_options_fails",
+    "quiz.toml:questions.prompt": "tests.web.test_learning::test_quiz_page_holds_no_answers_and_bad_submissions_record_nothing",
+    "quiz.toml:questions.options": "tests.cli.test_course_cli::test_quiz_with_two_correct_single_choice_options_fails",
+    "quiz.toml:questions.options.text": "tests.web.test_learning::test_quiz_page_holds_no_answers_and_bad_submissions_record_nothing",
+    "quiz.toml:questions.options.correct": "tests.services.test_quizzes::test_scoring_is_exact_per_question_and_the_best_score_is_kept",
+    "quiz.toml:questions.options.feedback": "tests.web.test_learning::test_quiz_answers_stay_hidden_while_attempts_remain",
 }
 
 
@@ -168,10 +211,13 @@ def schema_keys() -> set[str]:
 
     walk(schema.CourseFile, "course.toml", "")
     walk(schema.RubricFile, "rubric.toml", "")
+    walk(schema.ModuleFile, "module.toml", "")
+    walk(schema.ScenarioFile, "scenario.toml", "")
+    walk(schema.QuizFile, "quiz.toml", "")
     return keys
 
 
-def test_every_course_and_rubric_key_has_a_proving_test():
+def test_every_course_file_key_has_a_proving_test():
     missing = sorted(schema_keys() - set(PROOF))
     stale = sorted(set(PROOF) - schema_keys())
     assert not missing, f"keys without a test: {missing}"

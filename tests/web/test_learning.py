@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import icalendar
 import sqlalchemy as sa
+from markupsafe import escape
 
 from app.db import utcnow
 from app.models import (
@@ -123,6 +124,9 @@ def test_live_session_time_is_shown_in_the_trainees_zone(running_cohort, app, db
     local = session.starts_at.astimezone(__import__("zoneinfo").ZoneInfo("Europe/London"))
     page = signed_in(app, rc["trainee"]).get(f"/cohorts/{rc['cohort'].id}/weeks/2").get_data(as_text=True)
     assert local.strftime("%-I:%M %p") in page and local.tzname() in page
+    # the session's agenda, from the week's module.toml
+    missing = [item for item in module(db, 2).live_agenda if str(escape(item)) not in page]
+    assert missing == []
 
 
 def test_ics_download_parses_and_matches_the_session(running_cohort, app, db):
