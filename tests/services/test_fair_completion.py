@@ -133,9 +133,7 @@ def test_missing_any_single_deadline_is_decided_by_the_program_rule(shipped_plan
     the order of evaluation; where late work needs approval, the approval restores it."""
     plan = shipped_plan
     deadline = plan.rules["deadlines"].get(kind)
-    if deadline is None:
-        pytest.skip(f"this program sets no {kind} due date")
-    late_rule = deadline["late"]
+    late_rule = deadline["late"] if deadline else "counts"  # without a due date, nothing is ever late
     for w in plan.weeks:
         r = _on_time_records(plan)
         item = f"week-{w.week}-{kind}"
