@@ -13,6 +13,7 @@ import uuid
 import pytest
 
 from app import create_app
+from app.extensions import db as _db
 from config import TestingConfig
 
 REDIS = ("127.0.0.1", 6379)
@@ -45,6 +46,9 @@ def two_workers(database_url, tmp_path, db):
     apps = [create_app(Config), create_app(Config)]
     yield apps
     limiter.enabled = False
+    for worker in apps:  # close their database connections now, not at garbage collection
+        with worker.app_context():
+            _db.engine.dispose()
 
 
 def test_two_workers_share_one_login_limit(two_workers):
