@@ -12,6 +12,7 @@ from app.exceptions.forms import AccommodationForm, DeferForm, GrantForm, Revoke
 from app.extensions import db
 from app.guards import authorize, guard, not_found_unless
 from app.models import Cohort, ExceptionKind, GrantedException, User
+from app.views import committed
 
 bp = Blueprint("exceptions", __name__, template_folder="templates")
 
@@ -94,15 +95,8 @@ def revoke(cohort_id: int, trainee_id: int, grant_id: int):
     form = RevokeForm()
     if not form.validate_on_submit():
         flash(" ".join(e for errs in form.errors.values() for e in errs), "error")
-    else:
-        try:
-            services.revoke(row, actor=current_user, reason=form.reason.data)
-        except services.ExceptionRefused as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(f"{row.kind.label} revoked.", "success")
+    elif committed(lambda: services.revoke(row, actor=current_user, reason=form.reason.data))[0]:
+        flash(f"{row.kind.label} revoked.", "success")
     return redirect(url_for("exceptions.trainee", cohort_id=cohort.id, trainee_id=person.id))
 
 
@@ -110,13 +104,7 @@ def revoke(cohort_id: int, trainee_id: int, grant_id: int):
 @guard(policy.signed_in)
 def alternative_done(cohort_id: int, trainee_id: int, grant_id: int):
     cohort, person, row = _own_grant(cohort_id, trainee_id, grant_id)
-    try:
-        services.mark_alternative_done(row, actor=current_user)
-    except services.ExceptionRefused as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
+    if committed(lambda: services.mark_alternative_done(row, actor=current_user))[0]:
         flash("The alternative activity is recorded as done.", "success")
     return redirect(url_for("exceptions.trainee", cohort_id=cohort.id, trainee_id=person.id))
 
@@ -127,15 +115,10 @@ def accommodations(cohort_id: int, trainee_id: int):
     cohort, person = _trainee_in(cohort_id, trainee_id)
     form = AccommodationForm()
     if form.validate_on_submit():
-        try:
-            services.set_accommodation(person, actor=current_user, quiz_time_factor=form.quiz_time_factor.data,
-                                       extra_days=form.extra_days.data, alternative_format=form.alternative_format.data,
-                                       note=form.note.data or "")
-        except services.ExceptionRefused as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        if committed(lambda: services.set_accommodation(
+                person, actor=current_user, quiz_time_factor=form.quiz_time_factor.data,
+                extra_days=form.extra_days.data, alternative_format=form.alternative_format.data,
+                note=form.note.data or ""))[0]:
             flash(f"Accommodations saved for {person.name}.", "success")
     else:
         flash(" ".join(e for errs in form.errors.values() for e in errs), "error")
@@ -151,13 +134,10 @@ def defer(cohort_id: int, trainee_id: int):
     if target is None:
         flash("Choose a later cohort and write the reason.", "error")
         return redirect(url_for("exceptions.trainee", cohort_id=cohort.id, trainee_id=person.id))
-    try:
-        services.defer(services.enrollment_of(cohort, person.id), target, actor=current_user, reason=form.reason.data)
-    except services.ExceptionRefused as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    ok, _ = committed(lambda: services.defer(services.enrollment_of(cohort, person.id), target,
+                                             actor=current_user, reason=form.reason.data))
+    if not ok:
         return redirect(url_for("exceptions.trainee", cohort_id=cohort.id, trainee_id=person.id))
-    db.session.commit()
     flash(f"{person.name} moved to {target.name}; what they completed counts there.", "success")
     return redirect(url_for("exceptions.trainee", cohort_id=target.id, trainee_id=person.id))
 
