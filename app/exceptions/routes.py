@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
@@ -30,11 +29,9 @@ def _show(cohort: Cohort, trainee: User, *, form=None, status=200):
     if form is None:
         form = GrantForm()
     form.item.choices = groups
-    later = db.session.scalars(sa.select(Cohort).where(
-        Cohort.course_id == cohort.course_id, Cohort.organization_id == cohort.organization_id,
-        Cohort.start_date > cohort.start_date).order_by(Cohort.start_date)).all()
     defer_form = DeferForm()
-    defer_form.cohort_id.choices = [(c.id, f"{c.name} (starts {c.start_date:%B %-d, %Y})") for c in later]
+    defer_form.cohort_id.choices = [(c.id, f"{c.name} (starts {c.start_date:%B %-d, %Y})")
+                                    for c in services.later_cohorts(cohort)]
     return render_template(
         "exceptions/trainee.html", cohort=cohort, trainee=trainee, form=form, revoke_form=RevokeForm(),
         grants=services.exceptions_of(cohort, trainee), requirements=services.requirements(cohort, trainee),

@@ -40,6 +40,11 @@ _KINDS_FOR = {
 }
 
 
+#: how each weekly item is named on the exception pages
+ITEM_WORDS = {"lecture": "lecture", "quiz": "quiz", "discussion": "discussion", "roleplay": "assessed role-play",
+              "live": "live session"}
+
+
 class ExceptionRefused(DomainError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
@@ -66,22 +71,18 @@ def item_choices(cohort: Cohort, kind: ExceptionKind) -> list[tuple[str, str]]:
         deadlines = rules.get("deadlines") or {}
         kinds = tuple(k for k in kinds if deadlines.get(k) and (
             kind is ExceptionKind.EXTENSION or deadlines[k].get("late") == "with_approval"))
-    words = {"lecture": "lecture", "quiz": "quiz", "discussion": "discussion", "roleplay": "assessed role-play",
-             "live": "live session"}
-    return [(f"week-{w}-{k}", f"Week {w} {words[k]}") for w in weeks for k in kinds]
+    return [(f"week-{w}-{k}", f"Week {w} {ITEM_WORDS[k]}") for w in weeks for k in kinds]
 
 
 def all_item_choices(cohort: Cohort, trainee: User) -> dict[str, list[tuple[str, str]]]:
     """Every item an exception can name, grouped for the form: the program's weekly items, then the
     trainee's course-wide requirements (for waivers). The service checks that the kind fits the item."""
     rules = cohort.course.rules or {}
-    words = {"lecture": "lecture", "quiz": "quiz", "discussion": "discussion", "roleplay": "assessed role-play",
-             "live": "live session"}
     summative = set((rules.get("role_play") or {}).get("summative_weeks", []))
     groups: dict[str, list[tuple[str, str]]] = {}
     for week in range(1, int(rules.get("weeks") or 0) + 1):
-        kinds = [k for k in words if k != "roleplay" or week in summative]
-        groups[f"Week {week}"] = [(f"week-{week}-{k}", f"Week {week} {words[k]}") for k in kinds]
+        kinds = [k for k in ITEM_WORDS if k != "roleplay" or week in summative]
+        groups[f"Week {week}"] = [(f"week-{week}-{k}", f"Week {week} {ITEM_WORDS[k]}") for k in kinds]
     groups["Course-wide (waivers)"] = [(q.key, q.label) for q in requirements(cohort, trainee) if q.week is None]
     return groups
 
@@ -208,6 +209,13 @@ def _acc(row: Accommodation) -> dict:
 
 
 # Deferral ----------------------------------------------------------------------------
+
+def later_cohorts(cohort: Cohort) -> list[Cohort]:
+    """Cohorts a trainee of `cohort` may defer to: the same program and organization, starting later."""
+    return list(db.session.scalars(sa.select(Cohort).where(
+        Cohort.course_id == cohort.course_id, Cohort.organization_id == cohort.organization_id,
+        Cohort.start_date > cohort.start_date).order_by(Cohort.start_date)))
+
 
 def defer(enrollment: Enrollment, target: Cohort, *, actor: User, reason: str) -> Enrollment:
     """Move a trainee who must pause to a later cohort of the same program; what they completed counts there."""
