@@ -61,6 +61,8 @@ def load_course(path: str | Path) -> CourseSpec:
     modules = [m for d in week_dirs if (m := _read_module(root, d, course, rubric, problems))]
     if len(modules) == len(week_dirs):  # a week that failed to load is reported already
         _check_course_wide(modules, course, problems)
+    if rubric is not None:
+        _check_alignments(course, rubric, problems)
     if problems or rubric is None:
         raise CourseInvalid(problems)
     return CourseSpec(
@@ -68,7 +70,7 @@ def load_course(path: str | Path) -> CourseSpec:
         title=course.title,
         version=course.version,
         summary=course.summary,
-        rules=_rules(course, modules),
+        rules=_rules(course, modules, rubric),
         rubric=_rubric_spec(rubric),
         modules=tuple(sorted(modules, key=lambda m: m.week)),
         digest=_digest(root),
@@ -275,8 +277,21 @@ def _rubric_spec(r: schema.RubricFile) -> RubricSpec:
     )
 
 
-def _rules(course: schema.CourseFile, modules: list[ModuleSpec]) -> dict[str, Any]:
+def _check_alignments(course: schema.CourseFile, rubric: schema.RubricFile, problems: list[Problem]) -> None:
+    known = {f"{f.key}:{c.code}" for f in course.frameworks for c in f.competencies}
+    for c in rubric.criteria:
+        for ref in c.aligns:
+            if ref not in known:
+                problems.append(Problem("rubric.toml", f"criteria {c.key}.aligns",
+                                        f"{ref!r} is not a competency of any [[frameworks]] in course.toml"))
+
+
+def _rules(course: schema.CourseFile, modules: list[ModuleSpec], rubric: schema.RubricFile) -> dict[str, Any]:
     rules = course.model_dump(exclude=_IDENTITY, mode="json")
+    #: what the rubric says about competencies: the level that demonstrates one, and each criterion's
+    #: framework competencies (the rubric's own tables live in the rubric rows)
+    rules["competencies"] = {"level": rubric.competency_level,
+                             "criteria": {c.key: list(c.aligns) for c in rubric.criteria if c.aligns}}
     if not rules["certificate"]["title"]:
         rules["certificate"]["title"] = course.title
     #: per-week discussion rules where a module.toml sets them (keys are week numbers as text: JSON)

@@ -120,10 +120,16 @@ class RolePlayRules(Strict):
     roles: RoleNames = RoleNames()
 
 
+#: "framework-key:code", naming one competency of a framework declared in course.toml's [[frameworks]]
+CompetencyRef = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*:[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
+
+
 class HourCategory(Strict):
     key: Slug
     label: Text
     min_hours: Hours = 0
+    #: the framework competencies hours in this category count toward, printed on the transcript
+    aligns: list[CompetencyRef] = []
 
 
 class SupervisionRules(Strict):
@@ -195,6 +201,31 @@ class CertificateRules(Strict):
         return self
 
 
+class Competency(Strict):
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
+    name: Text
+
+
+class Framework(Strict):
+    """A competency framework a board or employer knows (SAMHSA's peer core competencies, IC&RC's
+    domains...): rubric criteria and hour categories name its competencies, and credentials and
+    transcripts print them in the framework's own words."""
+
+    key: Slug
+    name: Text
+    #: how transcripts print the framework beside each competency; absent: the name
+    short_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=300)] | None = None
+    competencies: list[Competency] = Field(min_length=1, max_length=200)
+
+    @model_validator(mode="after")
+    def _unique_codes(self):
+        codes = [c.code for c in self.competencies]
+        if len(set(codes)) != len(codes):
+            raise ValueError("competency codes must be unique within a framework")
+        return self
+
+
 class CourseFile(Strict):
     slug: Slug
     title: Text
@@ -211,6 +242,20 @@ class CourseFile(Strict):
     role_play: RolePlayRules = RolePlayRules()
     supervision: SupervisionRules | None = None
     certificate: CertificateRules = CertificateRules()
+    frameworks: list[Framework] = []
+
+    @model_validator(mode="after")
+    def _frameworks(self):
+        keys = [f.key for f in self.frameworks]
+        if len(set(keys)) != len(keys):
+            raise ValueError("frameworks: keys must be unique")
+        known = {f"{f.key}:{c.code}" for f in self.frameworks for c in f.competencies}
+        for cat in (self.supervision.categories if self.supervision else []):
+            for ref in cat.aligns:
+                if ref not in known:
+                    raise ValueError(f"supervision.categories {cat.key}: aligns names {ref!r}, which no "
+                                     "[[frameworks]] competency declares")
+        return self
 
 
 # rubric.toml -------------------------------------------------------------------
@@ -249,6 +294,8 @@ class Criterion(Strict):
     key: Slug
     title: Text
     anchors: list[Text]
+    #: the framework competencies (declared in course.toml) this criterion assesses
+    aligns: list[CompetencyRef] = []
 
 
 class RubricFile(Strict):
@@ -257,6 +304,9 @@ class RubricFile(Strict):
     levels: list[Level] = Field(min_length=2, max_length=10)
     pass_rule: PassRule = PassRule()
     calibration: Calibration = Calibration()
+    #: the level at which a criterion counts as a competency demonstrated (transcript, learner record);
+    #: absent: the highest level the pass rule names, or the second level when it names none
+    demonstrated_level: int | None = Field(default=None, ge=1, le=10)
     criteria: list[Criterion] = Field(min_length=1, max_length=40)
 
     @model_validator(mode="after")
@@ -281,7 +331,18 @@ class RubricFile(Strict):
                 raise ValueError("pass_rule.min_criteria_at_level: count is larger than the number of criteria")
         if any(lv > n for lv in levels):
             raise ValueError(f"pass_rule: a level above {n}, the highest level of this rubric")
+        if self.demonstrated_level is not None and self.demonstrated_level > n:
+            raise ValueError(f"demonstrated_level: above {n}, the highest level of this rubric")
         return self
+
+    @property
+    def competency_level(self) -> int:
+        if self.demonstrated_level is not None:
+            return self.demonstrated_level
+        rule = self.pass_rule
+        named = [lv for lv in (rule.min_level, *(g.min_level for g in rule.gates),
+                               rule.min_criteria_at_level.level if rule.min_criteria_at_level else None) if lv]
+        return max(named) if named else 2
 
 
 # weeks/NN-slug/*.toml ------------------------------------------------------------

@@ -17,6 +17,8 @@ CLI = "tests.cli.test_course_cli::test_broken_copy_fails_with_file_field_and_rea
 PRS = "tests.services.test_second_program"
 ENGINE = "tests.unit.test_engine"
 SUP = "tests.unit.test_supervision_counting"
+COMP = "tests.services.test_competencies"
+TRANSCRIPT = "tests.web.test_transcript::test_the_trainee_downloads_a_transcript_of_what_they_did"
 
 #: schema key -> the test that proves it is enforced
 PROOF = {
@@ -117,6 +119,15 @@ PROOF = {
     "course.toml:supervision.categories.key": f"{PRS}::test_logging_follows_the_program_the_hours_are_for",
     "course.toml:supervision.categories.label": f"{SUP}::test_hour_categories_each_need_their_minimum",
     "course.toml:supervision.categories.min_hours": f"{SUP}::test_hour_categories_each_need_their_minimum",
+    "course.toml:supervision.categories.aligns": f"{COMP}::test_hour_categories_print_the_domains_they_count_toward",
+    "course.toml:frameworks": TRANSCRIPT,
+    "course.toml:frameworks.key": f"{COMP}::test_a_broken_alignment_is_refused_with_where_and_why",
+    "course.toml:frameworks.name": "tests.interop.test_open_badges::test_the_credential_is_valid_against_1edtech_achievementcredential_schema",
+    "course.toml:frameworks.short_name": TRANSCRIPT,
+    "course.toml:frameworks.url": f"{COMP}::test_a_framework_url_is_where_the_credential_points",
+    "course.toml:frameworks.competencies": TRANSCRIPT,
+    "course.toml:frameworks.competencies.code": f"{COMP}::test_a_broken_alignment_is_refused_with_where_and_why",
+    "course.toml:frameworks.competencies.name": TRANSCRIPT,
     "course.toml:certificate": f"{PRS}::test_its_certificate_texts_come_from_its_files",
     "course.toml:certificate.title": f"{PRS}::test_its_certificate_texts_come_from_its_files",
     "course.toml:certificate.achievement_type": f"{PRS}::test_its_certificate_texts_come_from_its_files",
@@ -152,6 +163,8 @@ PROOF = {
     "rubric.toml:criteria.key": CLI,
     "rubric.toml:criteria.title": "tests.unit.test_roleplay_rules::test_pass_rule_is_described_in_plain_words",
     "rubric.toml:criteria.anchors": CLI,
+    "rubric.toml:criteria.aligns": TRANSCRIPT,
+    "rubric.toml:demonstrated_level": f"{COMP}::test_a_rubric_may_set_its_demonstrated_level",
     "module.toml:week": CLI,
     "module.toml:slug": CLI,
     "module.toml:title": "tests.services.test_importer::test_changed_title_is_an_update_not_a_new_module",
