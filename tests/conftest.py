@@ -241,10 +241,14 @@ def nearly_complete(course, db):
     from app.models import (
         Attendance,
         AttendanceStatus,
+        GradeRole,
         LectureView,
         LiveSession,
         Outcome,
         Role,
+        Rubric,
+        RubricCriterion,
+        RubricGrade,
         SubmissionStatus,
         SupervisionType,
     )
@@ -260,8 +264,12 @@ def nearly_complete(course, db):
     peer = factories.make_user(Role.TRAINEE, organization_id=org.id, name="Piper Peer")
     factories.make_enrollment(cohort, peer)
     supervisor = factories.make_user(Role.SUPERVISOR, organization_id=org.id)
-    factories.make_credential(supervisor)
+    license_ = factories.make_credential(supervisor)
     factories.make_assignment(trainee, supervisor)
+    # graded at the program's demonstrated level on every criterion but the last
+    criteria = db.session.scalars(sa.select(RubricCriterion.key).join(Rubric).where(Rubric.course_id == course.id)
+                                  .order_by(RubricCriterion.position)).all()
+    levels = {key: 3 for key in criteria} | {criteria[-1]: 2}
     schedule_live_sessions(cohort)
     for module in course.modules:
         on_time = unlock_at(start, cohort.timezone, module.week) + timedelta(days=2)  # well before it is due
@@ -273,17 +281,20 @@ def nearly_complete(course, db):
                                started_at=on_time, submitted_at=on_time)
         for scenario in module.scenarios:
             if scenario.is_summative:
-                factories.make_submission(scenario, cohort, trainee, status=SubmissionStatus.FINAL,
-                                          outcome=Outcome.PASS, submitted_at=on_time)
+                sub = factories.make_submission(scenario, cohort, trainee, status=SubmissionStatus.FINAL,
+                                                outcome=Outcome.PASS, submitted_at=on_time, released_at=on_time)
+                db.session.add(RubricGrade(submission_id=sub.id, grader_id=lead.id, role=GradeRole.FIRST,
+                                           levels=levels, passed=True, mean=3.0, created_at=on_time))
     for session in db.session.scalars(sa.select(LiveSession).where(LiveSession.cohort_id == cohort.id)):
         db.session.add(Attendance(live_session_id=session.id, user_id=trainee.id, status=AttendanceStatus.PRESENT,
                                   recorded_by_id=lead.id))
     for week in range(8):
         factories.make_supervision(trainee, supervisor, session_date=start + timedelta(weeks=week, days=1),
-                                   duration_minutes=90, status=factories.SessionStatus.APPROVED)
+                                   duration_minutes=90, status=factories.SessionStatus.APPROVED,
+                                   credential_snapshot=license_.snapshot())
     factories.make_supervision(trainee, supervisor, session_date=start + timedelta(weeks=9, days=1),
                                duration_minutes=45, supervision_type=SupervisionType.LIVE_OBSERVATION,
-                               status=factories.SessionStatus.APPROVED)
+                               status=factories.SessionStatus.APPROVED, credential_snapshot=license_.snapshot())
     db.session.commit()
     assert date.today() > start
     return {"cohort": cohort, "course": course, "trainee": trainee, "lead": lead, "org_admin": org_admin,

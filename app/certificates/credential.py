@@ -6,7 +6,7 @@ import base64
 import gzip
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import jwt
@@ -21,12 +21,29 @@ STATUS_PURPOSES = ("revocation", "suspension")
 CREDENTIAL_STATUS_PURPOSE = "suspension"
 
 
-def _iso(moment: datetime) -> str:
+def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def iso_date(day: date) -> str:
+    """A day as the start of that day in UTC, in the credentials' date-time form."""
+    return iso(datetime.combine(day, time(0, 0), tzinfo=UTC))
 
 
 def identity_hash(email: str, salt: str) -> str:
     return "sha256$" + hashlib.sha256((email.lower() + salt).encode()).hexdigest()
+
+
+def issuer_profile(issuer: dict[str, str], base_url: str) -> dict[str, Any]:
+    return {"id": issuer["did"], "type": ["Profile"], "name": issuer["name"], "url": base_url,
+            "description": issuer["description"],
+            "image": {"id": f"{base_url}/static/img/issuer.png", "type": "Image", "caption": issuer["name"]}}
+
+
+def hashed_email(email: str, salt: str) -> dict[str, Any]:
+    """An IdentityObject naming the holder by a salted hash of their email, never the address itself."""
+    return {"type": "IdentityObject", "identityType": "emailAddress", "hashed": True,
+            "identityHash": identity_hash(email, salt), "salt": salt}
 
 
 def build_credential(*, cert_uuid: str, serial: str, status_index: int, status_list_url: str, holder_name: str,
@@ -51,32 +68,38 @@ def build_credential(*, cert_uuid: str, serial: str, status_index: int, status_l
         "creditsAvailable": course["contact_hours"],
         "version": str(course["version"]),
     }
-    if course.get("competencies"):
-        achievement["alignment"] = [{
-            "type": ["Alignment"],
-            "targetName": name,
-            "targetUrl": f"{achievement_url}#competency-{n}",
-            "targetFramework": f"{course['title']}: assessed competencies",
-            "targetType": "ext:RubricCriterion",
-            "targetCode": f"competency-{n}",
-        } for n, name in enumerate(course["competencies"], start=1)]
+    alignment = [{
+        "type": ["Alignment"],
+        "targetName": a["name"],
+        "targetDescription": a["framework"],
+        "targetUrl": a.get("url") or f"{achievement_url}#{a['framework_key']}-{a['code']}",
+        "targetFramework": a["framework"],
+        "targetType": "ceasn:Competency",
+        "targetCode": a["code"],
+    } for a in course.get("alignments", [])]
+    alignment += [{
+        "type": ["Alignment"],
+        "targetName": name,
+        "targetUrl": f"{achievement_url}#competency-{n}",
+        "targetFramework": f"{course['title']}: assessed competencies",
+        "targetType": "ext:RubricCriterion",
+        "targetCode": f"competency-{n}",
+    } for n, name in enumerate(course.get("competencies", []), start=1)]
+    if alignment:
+        achievement["alignment"] = alignment
     return {
         "@context": CONTEXTS,
         "id": f"urn:uuid:{cert_uuid}",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": course["title"],
         "description": f"{course['title']}, awarded to {holder_name} by {issuer['name']}.",
-        "issuer": {"id": issuer["did"], "type": ["Profile"], "name": issuer["name"], "url": base_url,
-                   "description": issuer["description"],
-                   "image": {"id": f"{base_url}/static/img/issuer.png", "type": "Image",
-                             "caption": issuer["name"]}},
-        "validFrom": _iso(issued_at),
-        "validUntil": _iso(valid_until),
+        "issuer": issuer_profile(issuer, base_url),
+        "validFrom": iso(issued_at),
+        "validUntil": iso(valid_until),
         "credentialSubject": {
             "type": ["AchievementSubject"],
             "name": holder_name,
-            "identifier": [{"type": "IdentityObject", "identityType": "emailAddress", "hashed": True,
-                            "identityHash": identity_hash(holder_email, cert_uuid), "salt": cert_uuid}],
+            "identifier": [hashed_email(holder_email, cert_uuid)],
             "achievement": achievement,
         },
         "evidence": [{"type": ["Evidence"], "id": f"{base_url}/verify/{serial}", "name": f"Certificate {serial}"}],
@@ -90,8 +113,8 @@ def build_credential(*, cert_uuid: str, serial: str, status_index: int, status_l
     }
 
 
-def _timestamp(iso: str) -> int:
-    return int(datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp())
+def _timestamp(text: str) -> int:
+    return int(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp())
 
 
 def sign(credential: dict[str, Any], key: IssuerKey) -> str:
@@ -158,7 +181,7 @@ def status_list_credential(purpose: str, set_indexes: list[int], key: IssuerKey,
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": key.did,
-        "validFrom": _iso(now),
+        "validFrom": iso(now),
         "credentialSubject": {"id": f"{url}#list", "type": "BitstringStatusList", "statusPurpose": purpose,
                               "encodedList": encode_status_list(set_indexes)},
     }
@@ -176,7 +199,7 @@ class Verification:
 
 
 def verify_jwt(token: str, *, trusted: set[str] | None = None,
-               expect_type: str = "OpenBadgeCredential") -> Verification:
+               expect_type: str | tuple[str, ...] = "OpenBadgeCredential") -> Verification:
     """Check the signature against the issuer's did:key, and (given `trusted`) that the issuer is us.
 
     Accepts both shapes this platform has issued (the credential as the payload, and the earlier `vc`
@@ -203,6 +226,7 @@ def verify_jwt(token: str, *, trusted: set[str] | None = None,
     if (stated.get("id") if isinstance(stated, dict) else stated) != claims.get("iss"):
         return Verification(False, "The credential names another issuer than the one who signed it.")
     types = vc.get("type") if isinstance(vc.get("type"), list) else [vc.get("type")]
-    if expect_type not in types:
+    wanted = (expect_type,) if isinstance(expect_type, str) else expect_type
+    if not any(t in types for t in wanted):
         return Verification(False, "This is not a certificate credential.")
     return Verification(True, "The signature is valid.", vc)

@@ -7,9 +7,10 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user
 
 from app import policy
-from app.certificates import credential, keys, services, transcript, verification
+from app.certificates import clr, credential, keys, services, shares, transcript, verification
 from app.certificates.document import certificate_pdf
 from app.certificates.forms import ConductForm, ShareForm, StatusForm, VerifyForm
+from app.certificates.transcript_pdf import render as render_transcript
 from app.cohorts.services import roster
 from app.db import utcnow
 from app.eligibility import engine
@@ -49,11 +50,11 @@ def mine():
                       "conduct_signed": next((r.met for r in reqs if r.key == "code-of-conduct"), True)})
     past = db.session.scalars(sa.select(Certificate).where(Certificate.user_id == current_user.id,
                                                            Certificate.active_key.is_(None))).all()
-    shares: dict[int, list] = {}
-    for share in transcript.shares_of(current_user):
-        shares.setdefault(share.cohort_id, []).append(share)
+    links: dict[int, list] = {}
+    for share in shares.shares_of(current_user):
+        links.setdefault(share.cohort_id, []).append(share)
     return render_template("certificates/mine.html", items=items, past=past, form=ConductForm(), share_form=ShareForm(),
-                           action_form=ActionForm(), shares=shares, now=utcnow())
+                           action_form=ActionForm(), shares=links, now=utcnow())
 
 
 @bp.post("/certificate/<int:cohort_id>/conduct")
@@ -248,8 +249,31 @@ def _pdf_response(body: bytes, filename: str) -> Response:
 def transcript_pdf(cohort_id: int):
     cohort, enrolled = load_cohort(cohort_id)
     authorize(policy.can_share_transcript(current_user, is_enrolled=enrolled))
-    body = transcript.transcript_pdf(transcript.transcript_for(current_user, cohort), issuer_name=_settings().name)
+    body = render_transcript(transcript.transcript_for(current_user, cohort), issuer_name=_settings().name)
     return _pdf_response(body, f"transcript-{cohort.id}.pdf")
+
+
+def _record_response(user, cohort, filename: str):
+    """The signed learner record (CLR 2.0 as a VC-JWT), or None when it would hold no credential yet."""
+    try:
+        token = clr.learner_record(user, cohort, _settings(), now=utcnow())
+    except clr.NothingToRecord:
+        return None
+    return Response(token, mimetype="application/vc+jwt",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/certificate/<int:cohort_id>/learner-record.jwt")
+@guard(policy.can_have_certificates)
+def learner_record(cohort_id: int):
+    cohort, enrolled = load_cohort(cohort_id)
+    authorize(policy.can_share_transcript(current_user, is_enrolled=enrolled))
+    response = _record_response(current_user, cohort, f"learner-record-{cohort.id}.jwt")
+    if response is None:
+        flash("Your learner record holds your certificate and the competencies you have demonstrated in graded "
+              "role-plays; there is nothing to put in it yet.", "info")
+        return redirect(url_for("certificates.mine") + "#transcript")
+    return response
 
 
 @bp.post("/certificate/<int:cohort_id>/shares")
@@ -261,7 +285,7 @@ def create_share(cohort_id: int):
     if not form.validate_on_submit():
         flash("Say who the link is for and how long it works.", "error")
     else:
-        ok, made = committed(lambda: transcript.create_share(current_user, cohort, recipient=form.recipient.data,
+        ok, made = committed(lambda: shares.create_share(current_user, cohort, recipient=form.recipient.data,
                                                              days=form.days.data, now=utcnow(), ip=request.remote_addr))
         if ok:
             share, token = made
@@ -276,13 +300,13 @@ def withdraw_share(share_id: int):
     share = db.session.get(TranscriptShare, share_id) or abort(404)
     not_found_unless(policy.can_withdraw_share(current_user, share))
     if ActionForm().validate_on_submit() and committed(
-            lambda: transcript.revoke_share(share, current_user, now=utcnow(), ip=request.remote_addr))[0]:
+            lambda: shares.revoke_share(share, current_user, now=utcnow(), ip=request.remote_addr))[0]:
         flash(f"The link for {share.recipient} no longer works.", "success")
     return redirect(url_for("certificates.mine") + "#transcript")
 
 
 def _open_share(token: str):
-    share = transcript.find_share(token)
+    share = shares.find_share(token)
     if share is None:
         return None, (render_template("certificates/share_closed.html", reason="unknown"), 404)
     if not share.open_at(utcnow()):
@@ -304,6 +328,17 @@ def shared_transcript(token: str):
                            state=cert.state_on(utcnow().date()) if cert else None)
 
 
+@bp.get("/transcripts/<token>.jwt")
+@guard(policy.public)
+@limiter.limit(_verify_limit)
+def shared_learner_record(token: str):
+    share, refusal = _open_share(token)
+    if refusal:
+        return refusal
+    return _record_response(share.user, share.cohort, "learner-record.jwt") or (
+        render_template("certificates/share_closed.html", reason="empty"), 404)
+
+
 @bp.get("/transcripts/<token>.pdf")
 @guard(policy.public)
 @limiter.limit(_verify_limit)
@@ -313,6 +348,6 @@ def shared_transcript_pdf(token: str):
         return refusal
     note = (f"Shared by {share.user.name} with {share.recipient} until {share.expires_at:%B %-d, %Y}. A record of "
             "training as it stood on the day this transcript was produced; it is not a state license or certification.")
-    body = transcript.transcript_pdf(transcript.transcript_for(share.user, share.cohort),
+    body = render_transcript(transcript.transcript_for(share.user, share.cohort),
                                      issuer_name=_settings().name, note=note)
     return _pdf_response(body, "transcript.pdf")

@@ -17,7 +17,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
-from app.certificates import credential, keys
+from app.certificates import competencies, credential, keys
 from app.db import utcnow
 from app.eligibility import engine
 from app.eligibility.records import load_plan, load_records
@@ -121,6 +121,9 @@ def _snapshot(user: User, cohort: Cohort, records: engine.TraineeRecords, plan: 
         "hour_categories": [{"label": c["label"], "hours": round(tally.by_category.get(c["key"], 0) / 60, 2)}
                             for c in (rules.get("supervision") or {}).get("categories", [])],
         "competencies": list(criteria),
+        # the framework competencies the rubric assesses, in the framework's own words, as they stood
+        "alignments": [{"framework_key": c.framework_key, "framework": c.framework, "url": c.framework_url,
+                        "code": c.code, "name": c.name} for c in competencies.assessed(rules)],
         "cohort": cohort.name, "cohort_start": cohort.start_date.isoformat(), "cohort_end": end.isoformat(),
         "issued": issued.date().isoformat(), "valid_until": valid_until.isoformat(),
         "signatories": rules.get("certificate", {}).get("signatories", []),
@@ -170,7 +173,7 @@ def credential_for(cert: Certificate, key: keys.IssuerKey, settings: IssuerSetti
         course={"slug": course.slug, "version": cert.course_version, "title": snap["credential_title"],
                 "description": (course.summary or "").strip() or snap["course"],
                 "criteria": texts["criteria"], "achievement_type": texts["achievement_type"],
-                "competencies": snap.get("competencies", []),
+                "competencies": snap.get("competencies", []), "alignments": snap.get("alignments", []),
                 "contact_hours": sum(v for k, v in snap["hours"].items() if k in ("lecture", "role_play", "discussion"))},
         issuer={"did": key.did, "name": settings.name, "description": ISSUER_DESCRIPTION}, base_url=settings.base_url)
 

@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from app.certificates import credential, services
+from app.certificates import clr, credential, services
 from app.models import Certificate
 
-MAX_TEXT = 20_000
+MAX_TEXT = 500_000  # a learner record with every credential it wraps
 MAX_UPLOAD = 2 * 1024 * 1024
 SERIAL = re.compile(r"\b([A-Z]{2,10}-\d{4}-\d{6})\b", re.IGNORECASE)
 UUID = re.compile(r"^(?:urn:uuid:)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$", re.IGNORECASE)
@@ -36,6 +36,8 @@ class Verdict:
     how: str = ""
     cert: Certificate | None = None
     state: str | None = None
+    #: what a verified learner record (CLR) holds, when that is what was given
+    record: dict | None = None
 
 
 def _found(reference: str, today: date, how: str) -> Verdict:
@@ -47,9 +49,13 @@ def _found(reference: str, today: date, how: str) -> Verdict:
 
 
 def _credential(token: str, trusted: set[str], today: date) -> Verdict:
-    result = credential.verify_jwt(token, trusted=trusted)
+    result = credential.verify_jwt(token, trusted=trusted, expect_type=("OpenBadgeCredential", clr.CLR_TYPE))
     if not result.ok:
         return Verdict(False, result.message)
+    if clr.CLR_TYPE in (result.credential.get("type") or []):
+        return Verdict(True, result.message, "The signature is valid. The learner record was signed with this "
+                                             "platform's key and has not been altered since.",
+                       record=clr.summary(result.credential))
     cert = services.find(str(result.credential.get("id", "")).removeprefix("urn:uuid:"))
     if cert is None:
         return Verdict(False, "The signature is valid but this platform has no record of the credential.")

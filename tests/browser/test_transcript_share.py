@@ -1,4 +1,5 @@
-"""A trainee shares their transcript with an employer, who opens the link; then the trainee withdraws it."""
+"""A certified trainee shares their transcript with an employer, who opens the link, checks the signed
+learner record on the verify page; then the trainee withdraws the link."""
 
 from __future__ import annotations
 
@@ -16,10 +17,14 @@ SHOTS = Path(os.environ.get("SCREENSHOT_DIR", "test-results"))
 
 
 def test_share_open_withdraw(live_server, page, nearly_complete, app, db):
+    from tests.interop.test_open_badges import issue
+
     app.config["PUBLIC_BASE_URL"] = live_server
     try:
+        cert = issue(nearly_complete, app, db)
         sign_in(page, live_server, nearly_complete["trainee"])
         page.goto(f"{live_server}/certificate")
+        expect(page.locator("main")).to_contain_text(cert.serial)
         page.get_by_label("Who is it for?").fill("Acme Youth Services")
         page.get_by_label("The link works for").select_option("7")
         page.get_by_role("button", name="Create a link").click()
@@ -33,13 +38,27 @@ def test_share_open_withdraw(live_server, page, nearly_complete, app, db):
         employer = page.context.browser.new_page(viewport={"width": 390, "height": 900})
         employer.goto(link)
         expect(employer.get_by_role("heading", name="Training transcript: Cora Complete")).to_be_visible()
-        expect(employer.locator("main")).to_contain_text("with Acme Youth Services")
+        main = employer.locator("main")
+        expect(main).to_contain_text("with Acme Youth Services")
+        expect(main).to_contain_text(cert.serial)
+        expect(main).to_contain_text("MA CHW 3: Effective communication")  # the board's own words
+        expect(main).to_contain_text("LICSW LIC-12345, MA")  # the supervisor's credential on each date
         assert serious_violations(employer) == []
         employer.screenshot(path=str(SHOTS / "transcript-shared-390.png"), full_page=True)
 
+        with employer.expect_download() as download:
+            employer.get_by_role("link", name="Download the signed learner record").click()
+        record = Path(download.value.path()).read_text()
+        employer.goto(f"{live_server}/verify")
+        employer.get_by_label("Serial, certificate ID, verification link or the credential itself").fill(record)
+        employer.get_by_role("button", name="Verify").click()
+        expect(employer.get_by_role("heading", name="This learner record is genuine")).to_be_visible()
+        expect(employer.locator("main")).to_contain_text("Safety and escalation")
+        employer.screenshot(path=str(SHOTS / "learner-record-verified-390.png"), full_page=True)
+
         page.get_by_role("button", name="Withdraw the link for Acme Youth Services").click()
         expect(page.locator("main")).to_contain_text("no longer works")
-        employer.reload()
+        employer.goto(link)
         expect(employer.get_by_role("heading", name="This link was withdrawn")).to_be_visible()
         employer.close()
     finally:

@@ -42,6 +42,23 @@ def schema_errors(document: dict) -> list[str]:
     return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(document)]
 
 
+def framework_competencies_in_files() -> list[tuple[str, str, str]]:
+    """Read straight from the program's TOML files, not through the platform's loader."""
+    import tomllib
+
+    folder = Path(__file__).resolve().parents[2] / "courses" / "therapeutic-mentoring"
+    course = tomllib.loads((folder / "course.toml").read_text())
+    rubric = tomllib.loads((folder / "rubric.toml").read_text())
+    names = {f"{fw['key']}:{c['code']}": (fw["name"], c["code"], c["name"])
+             for fw in course["frameworks"] for c in fw["competencies"]}
+    out: list[tuple[str, str, str]] = []
+    for criterion in rubric["criteria"]:
+        for ref in criterion.get("aligns", []):
+            if names[ref] not in out:
+                out.append(names[ref])
+    return out
+
+
 def fetch(url: str) -> bytes:
     """openbadgeslib's own fetcher, allowed to use plain HTTP on the loopback address for the test."""
     return download_file(url, allow_insecure=True, allow_private=True)
@@ -163,7 +180,12 @@ def test_the_credential_is_valid_against_1edtech_achievementcredential_schema(ne
     assert achievement["achievementType"] == "CertificateOfCompletion"
     assert achievement["criteria"]["narrative"].startswith("Completed all weekly modules")
     assert achievement["image"]["type"] == "Image" and achievement["description"]
-    assert [a["targetName"] for a in achievement["alignment"]] == cert.snapshot["competencies"]
+    framework = [a for a in achievement["alignment"] if a["targetType"] == "ceasn:Competency"]
+    criteria = [a for a in achievement["alignment"] if a["targetType"] == "ext:RubricCriterion"]
+    assert [a["targetName"] for a in criteria] == cert.snapshot["competencies"]
+    # every framework competency the rubric's criteria name in the course files, each once, in its own words
+    named = framework_competencies_in_files()
+    assert [(a["targetFramework"], a["targetCode"], a["targetName"]) for a in framework] == named and named
     assert payload["issuer"]["image"]["id"].endswith("/static/img/issuer.png") and payload["issuer"]["description"]
     image = app.test_client().get("/static/img/badge.png")
     assert image.status_code == 200 and image.mimetype == "image/png"

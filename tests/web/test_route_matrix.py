@@ -69,10 +69,12 @@ MATRIX = {
     "certificates.status_list":   ("GET",  [200, 200, 200, 200, 200, 200, 200]),
     "certificates.key_status_list": ("GET", [200, 200, 200, 200, 200, 200, 200]),
     "certificates.transcript_pdf": ("GET", [LOGIN, 200, 403, 403, 403, 403, 403]),
+    "certificates.learner_record": ("GET", [LOGIN, 302, 403, 403, 403, 403, 403]),
     "certificates.create_share":  ("POST", [LOGIN, 302, 403, 403, 403, 403, 403]),
     "certificates.withdraw_share": ("POST", [LOGIN, 302, 403, 403, 403, 403, 403]),
     "certificates.shared_transcript": ("GET", [404, 404, 404, 404, 404, 404, 404]),
     "certificates.shared_transcript_pdf": ("GET", [404, 404, 404, 404, 404, 404, 404]),
+    "certificates.shared_learner_record": ("GET", [404, 404, 404, 404, 404, 404, 404]),
     "certificates.change_status": ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
     "certificates.cohort_certification": ("GET", [LOGIN, 403, 200, 404, 200, 200, 404]),
     "certificates.signoff":       ("POST", [LOGIN, 403, 302, 404, 403, 302, 404]),
@@ -170,11 +172,11 @@ ARG_OVERRIDES = {
 
 
 def _share_id(people) -> int:
-    from app.certificates import transcript
+    from app.certificates import shares
     from app.db import utcnow
     from app.extensions import db
 
-    share, _token = transcript.create_share(people["trainee"], people["cohort"], recipient="Acme Youth Services",
+    share, _token = shares.create_share(people["trainee"], people["cohort"], recipient="Acme Youth Services",
                                             days=7, now=utcnow())
     db.session.commit()
     return share.id

@@ -41,10 +41,21 @@ def test_the_trainee_downloads_a_transcript_of_what_they_did(nearly_complete, ap
     assert response.mimetype == "application/pdf"
     text = pdf_text(response.data)
     assert "Trainee: Cora Complete" in text and "Therapeutic Mentoring Certificate (version 2026.1)" in text
-    assert re.search(r"Live sessions attended: \d+(\.\d+)? of \d+(\.\d+)? contact hours", text)
+    starts = nc["cohort"].start_date
+    assert f"Cohort: {nc['cohort'].name}, {starts:%B %-d, %Y} to" in text
+    # hours as attended: every live session was attended (2 h each here), 12.75 h of supervision approved
+    assert "Live sessions attended (of 24 h scheduled) 24" in text
+    assert "Supervised practice approved 12.75" in text
     assert "Quizzes passed: 12 of 12" in text and "Assessed role-plays passed: 2 of 2" in text
-    assert "Supervised practice approved: 12.75 h" in text
     assert re.search(r"\d+% \(passed\)", text)
+    # each session with the supervisor's credential as recorded when they signed it
+    assert text.count("LICSW LIC-12345, MA") == 9
+    # competencies: every criterion graded at the demonstrated level (3) but the last (graded 2),
+    # named in the framework's own words from the course files
+    assert "Rubric criteria rated at level 3 (Competent) or higher" in text
+    assert "Engagement and rapport Competent" in text and "MA CHW 3: Effective communication" in text
+    assert "Safety and escalation Competent" in text and "MA CHW 6: Care coordination and system navigation" in text
+    assert "Cultural humility Competent" not in text and "MA CHW 4" not in text
     other = factories.make_user(Role.TRAINEE)
     db.session.commit()
     assert signed_in(app, other).get(f"/certificate/{nc['cohort'].id}/transcript.pdf").status_code in (403, 404)
@@ -64,7 +75,8 @@ def test_an_employer_opens_the_shared_link_until_it_expires(nearly_complete, app
     employer = app.test_client()
     view = employer.get(url.removeprefix("http://localhost")).get_data(as_text=True)
     assert "Training transcript: Cora Complete" in view and "with Acme Youth Services" in view
-    assert "12.75 h approved" in view and nc["trainee"].email not in view
+    assert "observation 0.75 h" in view and "<dd>12.75 h (individual" in view and nc["trainee"].email not in view
+    assert "MA CHW 3: Effective communication" in view and "LICSW LIC-12345, MA" in view
     pdf = employer.get(f"/transcripts/{token}.pdf")
     assert "Shared by Cora Complete with Acme Youth Services" in pdf_text(pdf.data)
 
