@@ -22,8 +22,10 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from urllib.parse import urlsplit
 
 from app.certificates import credential, services
@@ -37,7 +39,7 @@ MAX_PIXELS = 16_000_000
 DECODE_SIDE = 2048
 #: how many pages of a PDF, and how many of their images, are searched for a QR code
 PDF_PAGES = 2
-PDF_IMAGES = 6
+PDF_IMAGES = 4
 SERIAL = re.compile(r"\b([A-Z]{2,10}-\d{4}-\d{6})\b", re.IGNORECASE)
 UUID = re.compile(r"^(?:urn:uuid:)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$", re.IGNORECASE)
 LINK = re.compile(r"/verify/([A-Za-z0-9-]{1,64})/?(?:[?#].*)?$")
@@ -147,39 +149,33 @@ def _pdf_value(obj, key: str):
     return value.get_object() if hasattr(value, "get_object") else value
 
 
-def _pdf_images(page, limit: int) -> list:
-    """Up to `limit` of a page's images (also those inside its forms, one level down), decoded; an image
-    whose declared size is over MAX_PIXELS, or in a format that needs an outside decoder, is passed over."""
-    found: list = []
-
-    def walk(owner, path: list[str]) -> None:
-        xobjects = _pdf_value(_pdf_value(owner, "/Resources"), "/XObject")
-        if not isinstance(xobjects, dict):
-            return
-        for name, ref in list(xobjects.items())[:50]:
-            if len(found) >= limit:
-                return
-            xobj = ref.get_object() if hasattr(ref, "get_object") else ref
-            subtype = _pdf_value(xobj, "/Subtype")
-            if subtype == "/Form" and not path:
-                walk(xobj, [name])
-                continue
-            if subtype != "/Image":
-                continue
-            width, height = _pdf_value(xobj, "/Width"), _pdf_value(xobj, "/Height")
-            if not (isinstance(width, int) and isinstance(height, int) and 0 < width * height <= MAX_PIXELS):
-                continue
-            filters = _pdf_value(xobj, "/Filter")
-            filters = [str(f) for f in filters] if isinstance(filters, list) else [str(filters or "")]
-            if {"/JBIG2Decode", "/JPXDecode"} & set(filters):
-                continue
-            with contextlib.suppress(Exception):  # one unreadable image does not stop the others being looked at
-                # a JPEG is handed over as it is, and its own header is checked before it is decoded
-                found.append(_open_picture(xobj.get_data()) if filters[-1] == "/DCTDecode"
-                             else page.images[[*path, name]].image)
-
-    walk(page, [])
-    return found
+def _pdf_images(page, owner=None, path: tuple[str, ...] = ()) -> Iterator:
+    """A page's images (also those inside its forms, one level down), decoded one at a time; an image whose
+    declared size is over MAX_PIXELS, or in a format that needs an outside decoder, is passed over."""
+    xobjects = _pdf_value(_pdf_value(page if owner is None else owner, "/Resources"), "/XObject")
+    if not isinstance(xobjects, dict):
+        return
+    for name, ref in list(xobjects.items())[:50]:
+        xobj = ref.get_object() if hasattr(ref, "get_object") else ref
+        subtype = _pdf_value(xobj, "/Subtype")
+        if subtype == "/Form" and not path:
+            yield from _pdf_images(page, xobj, (name,))
+            continue
+        width, height = _pdf_value(xobj, "/Width"), _pdf_value(xobj, "/Height")
+        if subtype != "/Image" or not (isinstance(width, int) and isinstance(height, int)
+                                       and 0 < width * height <= MAX_PIXELS):
+            continue
+        filters = _pdf_value(xobj, "/Filter")
+        filters = [str(f) for f in filters] if isinstance(filters, list) else [str(filters or "")]
+        if {"/JBIG2Decode", "/JPXDecode"} & set(filters):
+            continue
+        image = None
+        with contextlib.suppress(Exception):  # one unreadable image does not stop the others being looked at
+            # a JPEG is handed over as it is, and its own header is checked before it is decoded
+            image = (_open_picture(xobj.get_data()) if filters[-1] == "/DCTDecode"
+                     else page.images[[*path, name]].image)
+        if image is not None:
+            yield image
 
 
 def _platform_reference(text: str, base_url: str) -> str | None:
@@ -237,15 +233,14 @@ def _read_pdf(data: bytes) -> tuple[list[str], list[str]]:
         pages = [reader.pages[n] for n in range(min(PDF_PAGES, len(reader.pages)))]
     except Exception:  # a malformed or hostile PDF is simply unreadable
         return [], []
-    budget = PDF_IMAGES
+    decoded = 0
     for page in pages:
         with contextlib.suppress(Exception):  # a page that cannot be read is passed over
             text = VERIFY_LINK_TEXT.sub(" ", page.extract_text() or "")  # a printed link is not the printed serial
             serials += [s.upper() for s in SERIAL.findall(text)]
         with contextlib.suppress(Exception):
-            images = _pdf_images(page, budget)
-            budget -= len(images)
-            for image in images:
+            for image in islice(_pdf_images(page), PDF_IMAGES - decoded):  # decodes no image past the limit
+                decoded += 1
                 texts += _qr_texts(image)
     return texts, serials
 

@@ -312,6 +312,26 @@ def test_hostile_pictures_and_pdfs_get_a_plain_verdict(nearly_complete, app, db)
         assert "Not confirmed" in page and words in page and "Cora" not in page, label
 
 
+def test_a_pdf_is_searched_on_its_first_pages_and_images_only(app, db, monkeypatch):
+    from fpdf import FPDF
+
+    def pdf_with(pages: int, per_page: int) -> bytes:
+        pdf = FPDF()
+        for page in range(pages):
+            pdf.add_page()
+            for n in range(per_page):
+                pdf.image(io.BytesIO(qr_png(f"page {page} image {n}", scale=3)), x=10 + 45 * (n % 4),
+                          y=10 + 60 * (n // 4), w=40)
+        return bytes(pdf.output())
+
+    read, decoded = verification._qr_texts, []
+    monkeypatch.setattr(verification, "_qr_texts", lambda image: decoded.append(image) or read(image))
+    assert verification._read_pdf(pdf_with(3, 1))[0] == ["page 0 image 0", "page 1 image 0"]
+    decoded.clear()
+    texts, _serials = verification._read_pdf(pdf_with(1, 6))
+    assert len(decoded) == verification.PDF_IMAGES == 4 and texts == [f"page 0 image {n}" for n in range(4)]
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(head=st.sampled_from([b"%PDF-1.4\n", verification.PNG, verification.JPEG, b""]), body=st.binary(max_size=2000))
 def test_any_upload_gets_an_answer(app, db, head, body):
