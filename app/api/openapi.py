@@ -36,7 +36,8 @@ def document() -> dict:
     return {
         "openapi": "3.0.3",
         "info": {"title": "Partner API", "version": "1",
-                 "description": "Cohorts, enrollments, progress, hours and certificates of one partner organization. "
+                 "description": "Cohorts, enrollments, progress, hours, certificates and the links to trainees' "
+                                "credentials of one partner organization. "
                                 "Authenticate with `Authorization: Bearer <key>`; keys are created by the "
                                 "organization admin, shown once and revocable."},
         "servers": [{"url": "/api/v1"}],
@@ -67,6 +68,14 @@ def document() -> dict:
                 "get": {"summary": "A trainee's progress and supervision hours, per cohort",
                         "parameters": [_id_param("trainee_id")],
                         "responses": {"200": _json(_ref("Progress"), "Progress"), **NOT_FOUND, **ERRORS}}},
+            "/trainees": {"get": {
+                "summary": "The organization's trainees, each with the links to their credentials",
+                "description": "Every trainee whose account belongs to the organization, with each of their "
+                               "certificates: its standing, the public page that verifies it and the link where "
+                               "the holder downloads the signed Open Badge. Transcripts are not listed: see "
+                               "the Trainee schema.",
+                "parameters": PAGE_PARAMS,
+                "responses": {"200": _json(_page_of("Trainee"), "A page of trainees"), **BAD_PAGE, **ERRORS}}},
             "/certificates": {"get": {"summary": "Certificates of the organization's trainees", "parameters": PAGE_PARAMS,
                                       "responses": {"200": _json(_page_of("Certificate"), "A page of certificates"),
                                                     **BAD_PAGE, **ERRORS}}},
@@ -122,16 +131,34 @@ def document() -> dict:
                                                                "required_hours": {"type": "number"}}}}}},
                         "at_risk": {"type": "boolean"},
                         "missing": {"type": "array", "items": s}}},
+                "Trainee": {
+                    "type": "object", "required": ["trainee_id", "email", "name", "certificates"],
+                    "description": "A trainee and the links to their credentials. Transcripts are not listed: a "
+                                   "trainee shows their transcript only through a consent link they make for a "
+                                   "recipient they name, send themselves and can withdraw. The platform keeps only a "
+                                   "hash of that link, and the link is not made for an organization, so the API "
+                                   "has no link to give and no way to tell that one is meant for you; ask the "
+                                   "trainee for it. Whether a trainee has shared a transcript with anyone is "
+                                   "not disclosed either.",
+                    "properties": {"trainee_id": i, "email": s, "name": s,
+                                   "certificates": {"type": "array", "items": _ref("Certificate")}}},
                 "Certificate": {"type": "object",
                                 "required": ["id", "serial", "trainee_id", "cohort_id", "issued_at", "valid_until",
-                                             "status", "verify_url"],
+                                             "status", "verify_url", "credential_url"],
                                 "properties": {"id": s, "serial": {"type": "string", "nullable": True}, "trainee_id": i,
                                                "cohort_id": i, "issued_at": {"type": "string", "nullable": True},
                                                "valid_until": {"type": "string", "format": "date"},
                                                "status": {"type": "string",
                                                           "enum": ["active", "expired", "suspended", "revoked"]},
                                                "verify_url": {"type": "string", "format": "uri", "nullable": True,
-                                                              "description": "The public page that verifies it"}}},
+                                                              "description": "The public page that verifies it"},
+                                               "credential_url": {
+                                                   "type": "string", "format": "uri", "nullable": True,
+                                                   "description": "Where the holder, signed in, downloads the signed "
+                                                                  "Open Badge (.jwt). It answers the holder only, "
+                                                                  "never an API key or an organization admin: pass "
+                                                                  "it on to the trainee. Null if the certificate has "
+                                                                  "no signed credential."}}},
             },
         },
     }

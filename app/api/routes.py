@@ -10,6 +10,7 @@ from app import policy
 from app.admin.services import Invitation
 from app.api import keys, services
 from app.api.openapi import document
+from app.db import utcnow
 from app.errors import DomainError
 from app.extensions import csrf, db, limiter
 from app.guards import guard
@@ -69,7 +70,9 @@ def authenticate():
     return None
 
 
-def paginated(stmt, to_json):
+def paginated(stmt, to_json=None, *, page_json=None):
+    """A page of `stmt`'s rows as JSON: each by `to_json`, or the whole page at once by `page_json` (so that
+    what the rows need is loaded in one query for the page, not one per row)."""
     page = request.args.get("page", 1, type=int)
     per_page = request.args.get("per_page", 50, type=int)
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
@@ -77,7 +80,8 @@ def paginated(stmt, to_json):
     result = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
     nxt = url_for(request.endpoint, **{**request.view_args, "page": page + 1, "per_page": per_page}) \
         if result.has_next else None
-    return jsonify({"data": [to_json(x) for x in result.items],
+    data = page_json(result.items) if page_json else [to_json(x) for x in result.items]
+    return jsonify({"data": data,
                     "meta": {"page": page, "per_page": per_page, "total": result.total, "next": nxt}})
 
 
@@ -138,8 +142,24 @@ def progress(trainee_id: int):
     return jsonify(services.trainee_progress(g.org, trainee))
 
 
+def _base_url() -> str:
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+
+
+@bp.get("/trainees")
+@guard(policy.api_key_holder)
+def trainees():
+    base_url, today = _base_url(), utcnow().date()
+
+    def page_json(users):
+        certificates = services.certificates_by_trainee([u.id for u in users])
+        return [services.trainee_credentials_json(u, certificates[u.id], base_url, today) for u in users]
+
+    return paginated(services.trainees_query(g.org), page_json=page_json)
+
+
 @bp.get("/certificates")
 @guard(policy.api_key_holder)
 def certificates():
-    base_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return paginated(services.certificates_query(g.org), lambda c: services.certificate_json(c, base_url))
+    base_url, today = _base_url(), utcnow().date()
+    return paginated(services.certificates_query(g.org), lambda c: services.certificate_json(c, base_url, today))

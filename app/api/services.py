@@ -7,6 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.db import utcnow
 from app.eligibility import engine
 from app.eligibility.records import load_plan, load_records
 from app.extensions import db
@@ -23,13 +24,26 @@ def enrollment_json(e: Enrollment) -> dict:
             "name": e.user.name, "status": e.status.value, "invitation_pending": not e.user.password_hash}
 
 
-def certificate_json(c: Certificate, base_url: str) -> dict:
+def certificate_json(c: Certificate, base_url: str, today: date | None = None) -> dict:
     """One certificate, with the public link that verifies it (the QR code's): anyone the trainee shows it
-    to can check it there, or by uploading the trainee's Open Badge file on the same page."""
+    to can check it there, or by uploading the trainee's Open Badge file or certificate PDF on the same page.
+    `credential_url` is where the holder, signed in, downloads the signed Open Badge: the credential goes to
+    its holder only (policy.can_download_credential), so the link is for the organization to pass on, and
+    answers no API key."""
     return {"id": c.uuid, "serial": c.serial, "trainee_id": c.user_id, "cohort_id": c.cohort_id,
             "issued_at": c.issued_at.isoformat() if getattr(c, "issued_at", None) else None,
-            "valid_until": c.valid_until.isoformat(), "status": c.state_on(date.today()),
-            "verify_url": f"{base_url}/verify/{c.serial}" if c.serial else None}
+            "valid_until": c.valid_until.isoformat(), "status": c.state_on(today or utcnow().date()),
+            "verify_url": f"{base_url}/verify/{c.serial}" if c.serial else None,
+            "credential_url": f"{base_url}/certificates/{c.uuid}/credential.jwt" if c.credential_jwt else None}
+
+
+def trainee_credentials_json(user: User, certificates: list[Certificate], base_url: str, today: date) -> dict:
+    """A trainee and the links to their credentials. No transcript: a trainee shows one through a consent link
+    made for a recipient they name in free text, of which only a hash is kept, so there is no link to give and
+    no way to tell that a share is meant for this organization; saying whether shares exist at all would tell
+    an employer whom else the trainee showed their record to."""
+    return {"trainee_id": user.id, "email": user.email, "name": user.name,
+            "certificates": [certificate_json(c, base_url, today) for c in certificates]}
 
 
 def cohorts_query(org: Organization) -> sa.Select:
@@ -45,6 +59,20 @@ def enrollments_query(cohort: Cohort) -> sa.Select:
 def certificates_query(org: Organization) -> sa.Select:
     return (sa.select(Certificate).join(User, User.id == Certificate.user_id)
             .where(User.organization_id == org.id).order_by(Certificate.id))
+
+
+def trainees_query(org: Organization) -> sa.Select:
+    return sa.select(User).where(User.organization_id == org.id, User.role == Role.TRAINEE).order_by(User.id)
+
+
+def certificates_by_trainee(user_ids: list[int]) -> dict[int, list[Certificate]]:
+    """Every certificate of these trainees (revoked and expired ones too, with their status), in one query."""
+    out: dict[int, list[Certificate]] = {uid: [] for uid in user_ids}
+    if user_ids:
+        for c in db.session.scalars(sa.select(Certificate).where(Certificate.user_id.in_(user_ids))
+                                    .order_by(Certificate.issued_at, Certificate.id)):
+            out[c.user_id].append(c)
+    return out
 
 
 def org_trainee(org: Organization, trainee_id: int) -> User | None:

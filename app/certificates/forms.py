@@ -25,9 +25,10 @@ class StatusForm(FlaskForm):
 class VerifyForm(FlaskForm):
     token = TextAreaField("Serial, certificate ID, verification link or the credential itself",
                           description="For example TMC-2026-000123, or everything in the Open Badge (.jwt) file.")
-    upload = FileField("Or upload a file", description="The Open Badge file (.jwt or .txt) or the certificate PDF, "
-                                                        "up to 2 MB.",
-                       render_kw={"accept": ".jwt,.txt,.pdf,text/plain,application/pdf"})
+    upload = FileField("Or upload a file", description="The Open Badge file (.jwt or .txt), the certificate PDF, or a "
+                                                        "picture of its QR code (PNG or JPEG), up to 2 MB.",
+                       render_kw={"accept": ".jwt,.txt,.pdf,.png,.jpg,.jpeg,text/plain,application/pdf,image/png,"
+                                            "image/jpeg"})
     submit = SubmitField("Verify")
 
 

@@ -130,7 +130,7 @@ def verify_any():
         if upload and upload.filename:
             with upload.stream:
                 data = upload.stream.read(verification.MAX_UPLOAD + 1)
-            verdict = verification.check_upload(data, trusted=trusted, today=today)
+            verdict = verification.check_upload(data, trusted=trusted, today=today, base_url=_settings().base_url)
         else:
             verdict = verification.check_text(form.token.data or "", trusted=trusted, today=today)
     return render_template("certificates/verify_any.html", form=form, verdict=verdict)

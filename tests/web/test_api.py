@@ -9,9 +9,11 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.models import ApiKey, AuditEvent, Enrollment, OutboxMessage, Role, User
+from app.db import utcnow
+from app.models import ApiKey, AuditEvent, CertificateStatus, Enrollment, Organization, OutboxMessage, Role, User
 from app.pacing import cohort_today
 from tests import factories
+from tests.conftest import QueryCounter
 from tests.web.test_learning import post, signed_in
 
 CALLED: set[tuple[str, str]] = set()
@@ -203,6 +205,83 @@ def test_progress_reports_a_programs_hour_categories(api, db):
     assert len(enrollment["weeks"]) == 8
     advocacy = next(c for c in enrollment["supervision"]["categories"] if c["key"] == "advocacy")
     assert advocacy == {"key": "advocacy", "label": "Advocacy", "hours": 1.5, "required_hours": 4}
+
+
+def _trainees(api, key: str | None = None) -> dict[str, dict]:
+    page = call(api["client"], api["doc"], "get", "/api/v1/trainees?per_page=100", key or api["key"]).json
+    assert page["meta"]["next"] is None
+    return {t["name"]: t for t in page["data"]}
+
+
+def test_each_trainee_comes_with_their_credentials_links_and_standing(api, db):
+    today = utcnow().date()
+    standings = {"Sam Suspended": {"status": CertificateStatus.SUSPENDED},
+                 "Rex Revoked": {"status": CertificateStatus.REVOKED, "active_key": None},
+                 "Eve Expired": {"valid_until": today - timedelta(days=2)}, "Nia Nothing": None}
+    for name, values in standings.items():
+        person = factories.make_user(Role.TRAINEE, organization_id=api["org"].id, name=name)
+        factories.make_enrollment(api["cohort"], person)
+        if values is not None:
+            factories.make_certificate(person, api["cohort"], credential_jwt="h.p.s", **values)
+    db.session.commit()
+    trainees = _trainees(api)
+    assert set(trainees) == {"Tara Trainee", *standings}  # not the org admin, not the other organization's
+    assert {name: [c["status"] for c in t["certificates"]] for name, t in trainees.items()} == {
+        "Tara Trainee": ["active"], "Sam Suspended": ["suspended"], "Rex Revoked": ["revoked"],
+        "Eve Expired": ["expired"], "Nia Nothing": []}
+    (sam,) = trainees["Sam Suspended"]["certificates"]
+    assert sam["verify_url"] == f"http://localhost/verify/{sam['serial']}"
+    assert sam["credential_url"] == f"http://localhost/certificates/{sam['id']}/credential.jwt"
+    assert trainees["Tara Trainee"]["certificates"][0]["credential_url"] is None  # no signed credential to fetch
+    assert trainees["Nia Nothing"]["trainee_id"] and trainees["Nia Nothing"]["email"].endswith("@example.org")
+    theirs = _trainees(api, api["other_key"])
+    assert list(theirs) == [api["outsider"].name] and not set(theirs) & set(trainees)
+    assert api["trainee"].email not in call(api["client"], api["doc"], "get", "/api/v1/trainees",
+                                            api["other_key"]).get_data(as_text=True)
+
+
+def test_the_links_lead_to_the_verdict_and_to_the_holder_only_and_no_transcript_is_shown(nearly_complete, app, db):
+    from app.certificates import transcript
+    from tests.interop.test_open_badges import issue
+
+    cert = issue(nearly_complete, app, db)
+    trainee = nearly_complete["trainee"]
+    _, token = transcript.create_share(trainee, nearly_complete["cohort"], recipient="Northside Clinic HR", days=30,
+                                       now=utcnow())
+    _, raw = factories.make_api_key(db.session.get(Organization, trainee.organization_id))
+    db.session.commit()
+    client = app.test_client()
+    response = call(client, client.get("/api/v1/openapi.json").json, "get", "/api/v1/trainees", raw)
+    (cora,) = [t for t in response.json["data"] if t["trainee_id"] == trainee.id]
+    (listed,) = cora["certificates"]
+    assert listed["status"] == "active" and listed["serial"] == cert.serial
+    assert "Genuine. Issued to <strong>Cora Complete</strong>" in client.get(
+        listed["verify_url"].removeprefix("http://localhost")).get_data(as_text=True)
+    download = listed["credential_url"].removeprefix("http://localhost")
+    assert signed_in(app, trainee).get(download).get_data(as_text=True) == cert.credential_jwt
+    assert signed_in(app, nearly_complete["org_admin"]).get(download).status_code in (403, 404)
+    assert cert.credential_jwt not in client.get(download, headers={"Authorization": f"Bearer {raw}"}).get_data(
+        as_text=True)
+    body = response.get_data(as_text=True)
+    assert token not in body and "Northside" not in body and "transcript" not in body.lower()
+
+
+def test_the_trainee_list_takes_the_same_statements_for_one_trainee_or_many(api, db):
+    def statements() -> int:
+        with QueryCounter(db.engine) as qc:
+            assert len(_trainees(api)) >= 1
+        return qc.count
+
+    _trainees(api)  # warm up
+    one = statements()
+    for _ in range(6):
+        person = factories.make_user(Role.TRAINEE, organization_id=api["org"].id)
+        factories.make_enrollment(api["cohort"], person)
+        factories.make_certificate(person, api["cohort"], credential_jwt="h.p.s")
+        factories.make_certificate(person, api["cohort"], active_key=None, status=CertificateStatus.REVOKED)
+    db.session.commit()
+    assert len(_trainees(api)) == 7
+    assert statements() == one
 
 
 def test_every_documented_operation_was_called_by_these_tests():

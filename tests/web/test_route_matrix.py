@@ -156,6 +156,7 @@ MATRIX = {
     "api.enroll":                  ("POST", [401, 401, 401, 401, 401, 401, 401]),
     "api.progress":                ("GET",  [401, 401, 401, 401, 401, 401, 401]),
     "api.certificates":            ("GET",  [401, 401, 401, 401, 401, 401, 401]),
+    "api.trainees":                ("GET",  [401, 401, 401, 401, 401, 401, 401]),
     "catalog.index":               ("GET",  [200, 200, 200, 200, 200, 200, 200]),
     "catalog.signup":              ("GET",  [404, 404, 404, 404, 404, 404, 404]),  # the cohort is not open
     "catalog.confirm":             ("GET",  [410, 410, 410, 410, 410, 410, 410]),  # not a real token

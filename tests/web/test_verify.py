@@ -1,15 +1,22 @@
 """The public verify page: whatever a visitor has in hand (serial, ID, link, pasted or uploaded Open
-Badge, the certificate PDF), a plain verdict; hostile or malformed input never reaches a 500."""
+Badge, the certificate PDF, a picture of its QR code), a plain verdict; hostile or malformed input never
+reaches a 500."""
 
 from __future__ import annotations
 
 import io
+import random
 import re
+import struct
+import zlib
 from datetime import UTC, datetime
 
 import jwt
+import pypdf
+import segno
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
@@ -35,7 +42,7 @@ def submit(client, token: str = "", upload: tuple[bytes, str] | None = None):
 
 def test_the_page_says_what_it_accepts(app, db):
     page = app.test_client().get(PAGE).get_data(as_text=True)
-    for words in ("serial", "Open Badge", ".jwt", "certificate PDF", "We cannot read QR code pictures"):
+    for words in ("serial", "Open Badge", ".jwt", "certificate PDF", "picture of the QR code", "PNG or JPEG"):
         assert words in page
     assert 'enctype="multipart/form-data"' in page and 'name="csrf_token"' in page
 
@@ -60,7 +67,7 @@ def test_every_way_of_naming_a_certificate_gives_the_same_verdict(nearly_complet
         assert "Certificate of Completion – Therapeutic Mentoring" in page, way
         assert nearly_complete["trainee"].email not in page and "12.75" not in page, way
     assert "The signature is valid." in ways["uploaded .jwt"]
-    assert f"Read the serial {cert.serial} printed on the PDF" in ways["uploaded PDF"]
+    assert "Read from the QR code on the uploaded certificate" in ways["uploaded PDF"]
 
 
 def test_each_standing_is_said_in_plain_words(nearly_complete, app, db):
@@ -147,3 +154,187 @@ def test_a_post_without_the_csrf_token_is_refused(app, db):
 def test_any_text_gets_an_answer(app, db, text):
     verdict = verification.check_text(text, trusted=set(), today=datetime.now(UTC).date())
     assert verdict.message and (verdict.cert is None) == (not verdict.ok)
+
+
+# QR codes: read from the certificate PDF and from pictures of it ------------------------------------
+
+def qr_png(content: str, **options) -> bytes:
+    out = io.BytesIO()
+    segno.make(content, error="m").save(out, kind="png", **{"scale": 6, "border": 4, **options})
+    return out.getvalue()
+
+
+def photo_of(png: bytes) -> bytes:
+    """The QR code as a phone sees it: off-centre on a grey desk, tilted, as a lossy JPEG."""
+    qr = Image.open(io.BytesIO(png)).convert("L")
+    desk = Image.new("L", (900, 700), 170)
+    desk.paste(qr.rotate(8, expand=True, fillcolor=255), (260, 140))
+    out = io.BytesIO()
+    desk.save(out, "JPEG", quality=70)
+    return out.getvalue()
+
+
+def pdf_of(picture: bytes, text: str = "") -> bytes:
+    """A one-page PDF with a picture on it, as a scanner or another program makes one."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    if text:
+        pdf.set_font("helvetica", size=12)
+        pdf.cell(0, 10, text)
+    pdf.image(io.BytesIO(picture), x=20, y=30, w=80)
+    return bytes(pdf.output())
+
+
+def png_of_size(width: int, height: int) -> bytes:
+    """A valid 1-bit PNG of this size whose pixels are all black: a few kilobytes however large it says it is."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    row, packer = b"\0" * (1 + (width + 7) // 8), zlib.compressobj(9)
+    idat = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    return (verification.PNG + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
+            + chunk(b"IDAT", idat) + chunk(b"IEND", b""))
+
+
+def pdf_declaring_a_huge_image() -> bytes:
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, NumberObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(200, 200)
+    image = DecodedStreamObject()
+    image.set_data(zlib.compress(b"\0" * 1000))
+    image.update({NameObject(k): v for k, v in {
+        "/Type": NameObject("/XObject"), "/Subtype": NameObject("/Image"), "/Width": NumberObject(100_000),
+        "/Height": NumberObject(100_000), "/ColorSpace": NameObject("/DeviceGray"),
+        "/BitsPerComponent": NumberObject(8), "/Filter": NameObject("/FlateDecode")}.items()})
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): DictionaryObject(
+        {NameObject("/Im0"): writer._add_object(image)})})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def certificate_pdf_of(nc, app, cert) -> bytes:
+    trainee = app.test_client()
+    assert login(trainee, nc["trainee"]).status_code == 302
+    response = trainee.get(f"/certificates/{cert.uuid}.pdf")
+    assert response.mimetype == "application/pdf"
+    return response.data
+
+
+def genuine(page: str) -> bool:
+    return "This certificate is valid" in page and "Genuine. Issued to <strong>Cora Complete</strong>" in page
+
+
+def test_the_qr_code_of_the_downloaded_certificate_verifies_it_with_or_without_the_printed_serial(
+        nearly_complete, app, db):
+    cert = issue(nearly_complete, app, db)
+    visitor = app.test_client()
+    pdf = certificate_pdf_of(nearly_complete, app, cert)
+    page = submit(visitor, upload=(pdf, f"{cert.serial}.pdf"))
+    assert genuine(page) and "Read from the QR code on the uploaded certificate" in page
+
+    # the QR code alone, as drawn on that PDF: no printed serial to fall back on
+    (drawn,) = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].images
+    screenshot = io.BytesIO()
+    drawn.image.save(screenshot, "PNG")
+    link = f"http://localhost/verify/{cert.serial}"
+    pictures = {"the PDF's QR code as a screenshot": (screenshot.getvalue(), "screenshot.png"),
+                "a photo of it": (photo_of(qr_png(link)), "IMG_2041.JPG"),
+                "a screenshot with a transparent background": (qr_png(link, light=None), "qr.png")}
+    for way, upload in pictures.items():
+        page = submit(visitor, upload=upload)
+        assert genuine(page) and "Read from the QR code in the uploaded picture" in page, way
+        assert nearly_complete["trainee"].email not in page, way
+    for way, picture in {"a scan saved as PDF (JPEG)": photo_of(qr_png(link)), "a PDF with the PNG": qr_png(link)}.items():
+        scan = pdf_of(picture)
+        assert cert.serial not in " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(scan)).pages)
+        page = submit(visitor, upload=(scan, "scan.pdf"))
+        assert genuine(page) and "Read from the QR code on the uploaded certificate" in page, way
+
+
+def test_without_a_readable_qr_code_the_pdf_is_read_by_its_printed_serial(nearly_complete, app, db):
+    cert = issue(nearly_complete, app, db)
+    page = submit(app.test_client(), upload=(pdf_of(png_of_size(60, 60), f"Certificate {cert.serial}"), "c.pdf"))
+    assert genuine(page) and f"the serial {cert.serial} printed on it was read" in page
+
+
+def test_a_qr_code_that_opens_another_site_or_holds_garbage_is_not_followed(nearly_complete, app, db):
+    cert = issue(nearly_complete, app, db)
+    other = factories.make_certificate(factories.make_user(Role.TRAINEE, name="Otto Other"), nearly_complete["cohort"])
+    db.session.commit()
+    visitor = app.test_client()
+    for link in (f"https://verify-certs.example/verify/{cert.serial}", f"http://localhost.evil.example/verify/{cert.serial}",
+                 f"http://localhost@evil.example/verify/{cert.serial}", f"ftp://localhost/verify/{cert.serial}"):
+        page = submit(visitor, upload=(qr_png(link), "qr.png"))
+        assert "Not confirmed" in page and "Cora" not in page, link
+        assert "not this platform&#39;s verification page" in page or "does not hold a link" in page, link
+    page = submit(visitor, upload=(photo_of(qr_png(f"https://verify-certs.example/verify/{cert.serial}")), "q.jpg"))
+    assert "opens a page on verify-certs.example" in page and "Cora" not in page
+    for garbage in ("\x00\x01 lorem ipsum", "<script>alert(1)</script>", "http://localhost/verify/../../etc/passwd",
+                    "x" * 1500):
+        page = submit(visitor, upload=(qr_png(garbage), "qr.png"))
+        assert "Not confirmed" in page and "does not hold a link" in page and "<script>alert" not in page, garbage
+    page = submit(visitor, upload=(qr_png("http://localhost/verify/TMC-2026-999999"), "qr.png"))
+    assert "No certificate has this reference" in page
+    # a certificate's PDF with another certificate's QR code: the two disagree, so neither is confirmed
+    from app.certificates.document import certificate_pdf
+
+    forged = certificate_pdf(cert, verify_url=f"http://localhost/verify/{other.serial}", issuer_name="Issuer")
+    page = submit(visitor, upload=(forged, "forged.pdf"))
+    assert "name different certificates" in page and "Cora" not in page and "Otto" not in page
+
+
+def test_hostile_pictures_and_pdfs_get_a_plain_verdict(nearly_complete, app, db):
+    cert = issue(nearly_complete, app, db)
+    pdf = certificate_pdf_of(nearly_complete, app, cert)
+    noise = random.Random(14).randbytes(64 * 1024)
+    qr = qr_png("http://localhost/verify/" + cert.serial)
+    hostile = {
+        "random bytes named .pdf": (noise, "random.pdf", "it is not text"),
+        "random bytes after a PDF header": (b"%PDF-1.7\n" + noise, "random.pdf", "could not find a QR code"),
+        "the first part of a certificate PDF": (pdf[:400], "cut.pdf", "could not find a QR code"),
+        "random bytes after a PNG signature": (verification.PNG + noise, "x.png", "could not read this picture"),
+        "random bytes after a JPEG marker": (verification.JPEG + noise, "x.jpg", "could not read this picture"),
+        "half a QR code PNG": (qr[: len(qr) // 2], "half.png", "could not read this picture"),
+        "a picture without a QR code": (png_of_size(300, 200), "black.png", "found no QR code"),
+        "a 25-megapixel PNG": (png_of_size(5000, 5000), "big.png", "too large to check"),
+        "a 400-megapixel PNG": (png_of_size(20_000, 20_000), "bomb.png", "too large to check"),
+        "a PDF declaring a 10-gigapixel image": (pdf_declaring_a_huge_image(), "bomb.pdf", "could not find a QR code"),
+    }
+    visitor = app.test_client()
+    for label, (data, name, words) in hostile.items():
+        assert len(data) <= verification.MAX_UPLOAD, label
+        page = submit(visitor, upload=(data, name))
+        assert "Not confirmed" in page and words in page and "Cora" not in page, label
+
+
+def test_a_pdf_is_searched_on_its_first_pages_and_images_only(app, db, monkeypatch):
+    from fpdf import FPDF
+
+    def pdf_with(pages: int, per_page: int) -> bytes:
+        pdf = FPDF()
+        for page in range(pages):
+            pdf.add_page()
+            for n in range(per_page):
+                pdf.image(io.BytesIO(qr_png(f"page {page} image {n}", scale=3)), x=10 + 45 * (n % 4),
+                          y=10 + 60 * (n // 4), w=40)
+        return bytes(pdf.output())
+
+    read, decoded = verification._qr_texts, []
+    monkeypatch.setattr(verification, "_qr_texts", lambda image: decoded.append(image) or read(image))
+    assert verification._read_pdf(pdf_with(3, 1))[0] == ["page 0 image 0", "page 1 image 0"]
+    decoded.clear()
+    texts, _serials = verification._read_pdf(pdf_with(1, 6))
+    assert len(decoded) == verification.PDF_IMAGES == 4 and texts == [f"page 0 image {n}" for n in range(4)]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(head=st.sampled_from([b"%PDF-1.4\n", verification.PNG, verification.JPEG, b""]), body=st.binary(max_size=2000))
+def test_any_upload_gets_an_answer(app, db, head, body):
+    verdict = verification.check_upload(head + body, trusted=set(), today=datetime.now(UTC).date(),
+                                        base_url="http://localhost")
+    assert verdict.message and not verdict.ok
