@@ -241,12 +241,12 @@ def test_each_trainee_comes_with_their_credentials_links_and_standing(api, db):
 
 
 def test_the_links_lead_to_the_verdict_and_to_the_holder_only_and_no_transcript_is_shown(nearly_complete, app, db):
-    from app.certificates import transcript
+    from app.certificates import shares
     from tests.interop.test_open_badges import issue
 
     cert = issue(nearly_complete, app, db)
     trainee = nearly_complete["trainee"]
-    _, token = transcript.create_share(trainee, nearly_complete["cohort"], recipient="Northside Clinic HR", days=30,
+    _, token = shares.create_share(trainee, nearly_complete["cohort"], recipient="Northside Clinic HR", days=30,
                                        now=utcnow())
     _, raw = factories.make_api_key(db.session.get(Organization, trainee.organization_id))
     db.session.commit()
