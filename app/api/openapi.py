@@ -72,10 +72,23 @@ def document() -> dict:
                 "summary": "The organization's trainees, each with the links to their credentials",
                 "description": "Every trainee whose account belongs to the organization, with each of their "
                                "certificates: its standing, the public page that verifies it and the link where "
-                               "the holder downloads the signed Open Badge. Transcripts are not listed: see "
-                               "the Trainee schema.",
+                               "the holder downloads the signed Open Badge; and the transcripts the trainee has "
+                               "chosen to let the organization read, while that consent lasts.",
                 "parameters": PAGE_PARAMS,
                 "responses": {"200": _json(_page_of("Trainee"), "A page of trainees"), **BAD_PAGE, **ERRORS}}},
+            "/transcripts/{share_id}.pdf": {"get": {
+                "summary": "A transcript a trainee shared with the organization, as a PDF",
+                "parameters": [_id_param("share_id")],
+                "responses": {"200": {"description": "The transcript",
+                                      "content": {"application/pdf": {"schema": {"type": "string",
+                                                                                 "format": "binary"}}}},
+                              **NOT_FOUND, **ERRORS}}},
+            "/transcripts/{share_id}.jwt": {"get": {
+                "summary": "The signed learner record (CLR 2.0) of a transcript shared with the organization",
+                "parameters": [_id_param("share_id")],
+                "responses": {"200": {"description": "A compact VC-JWT",
+                                      "content": {"application/vc+jwt": {"schema": {"type": "string"}}}},
+                              **NOT_FOUND, **ERRORS}}},
             "/certificates": {"get": {"summary": "Certificates of the organization's trainees", "parameters": PAGE_PARAMS,
                                       "responses": {"200": _json(_page_of("Certificate"), "A page of certificates"),
                                                     **BAD_PAGE, **ERRORS}}},
@@ -132,16 +145,23 @@ def document() -> dict:
                         "at_risk": {"type": "boolean"},
                         "missing": {"type": "array", "items": s}}},
                 "Trainee": {
-                    "type": "object", "required": ["trainee_id", "email", "name", "certificates"],
-                    "description": "A trainee and the links to their credentials. Transcripts are not listed: a "
-                                   "trainee shows their transcript only through a consent link they make for a "
-                                   "recipient they name, send themselves and can withdraw. The platform keeps only a "
-                                   "hash of that link, and the link is not made for an organization, so the API "
-                                   "has no link to give and no way to tell that one is meant for you; ask the "
-                                   "trainee for it. Whether a trainee has shared a transcript with anyone is "
-                                   "not disclosed either.",
+                    "type": "object", "required": ["trainee_id", "email", "name", "certificates", "transcripts"],
+                    "description": "A trainee and the links to their credentials. `transcripts` lists only what the "
+                                   "trainee shared with your organization itself (on their certificate page), until "
+                                   "the date they chose; a link they made for a named person is theirs to hand "
+                                   "over and never appears here.",
                     "properties": {"trainee_id": i, "email": s, "name": s,
-                                   "certificates": {"type": "array", "items": _ref("Certificate")}}},
+                                   "certificates": {"type": "array", "items": _ref("Certificate")},
+                                   "transcripts": {"type": "array", "items": _ref("TranscriptLink")}}},
+                "TranscriptLink": {
+                    "type": "object", "required": ["cohort_id", "shared_until", "pdf_url", "learner_record_url"],
+                    "properties": {"cohort_id": i, "shared_until": {"type": "string", "format": "date-time"},
+                                   "pdf_url": {"type": "string", "format": "uri",
+                                               "description": "The transcript as a PDF (this API key)"},
+                                   "learner_record_url": {
+                                       "type": "string", "format": "uri",
+                                       "description": "The signed learner record, a 1EdTech CLR 2.0 ClrCredential "
+                                                      "as a VC-JWT (this API key); 404 while it would hold nothing"}}},
                 "Certificate": {"type": "object",
                                 "required": ["id", "serial", "trainee_id", "cohort_id", "issued_at", "valid_until",
                                              "status", "verify_url", "credential_url"],

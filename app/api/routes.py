@@ -3,13 +3,17 @@ answer, and another organization's objects answer 404. One error format: {"error
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from app import policy
 from app.admin.services import Invitation
 from app.api import keys, services
 from app.api.openapi import document
+from app.certificates import clr, shares
+from app.certificates.services import IssuerSettings
+from app.certificates.transcript import transcript_for
+from app.certificates.transcript_pdf import render as render_transcript
 from app.db import utcnow
 from app.errors import DomainError
 from app.extensions import csrf, db, limiter
@@ -152,8 +156,11 @@ def trainees():
     base_url, today = _base_url(), utcnow().date()
 
     def page_json(users):
-        certificates = services.certificates_by_trainee([u.id for u in users])
-        return [services.trainee_credentials_json(u, certificates[u.id], base_url, today) for u in users]
+        ids = [u.id for u in users]
+        certificates = services.certificates_by_trainee(ids)
+        consents = shares.open_org_shares(g.org.id, ids, utcnow())
+        return [services.trainee_credentials_json(u, certificates[u.id], base_url, today, consents[u.id])
+                for u in users]
 
     return paginated(services.trainees_query(g.org), page_json=page_json)
 
@@ -163,3 +170,27 @@ def trainees():
 def certificates():
     base_url, today = _base_url(), utcnow().date()
     return paginated(services.certificates_query(g.org), lambda c: services.certificate_json(c, base_url, today))
+
+
+@bp.get("/transcripts/<int:share_id>.pdf")
+@guard(policy.api_key_holder)
+def transcript_pdf(share_id: int):
+    """A transcript the trainee has let this organization read, while the consent lasts."""
+    share = services.org_share(g.org, share_id, utcnow()) or abort(404)
+    body = render_transcript(transcript_for(share.user, share.cohort), issuer_name=current_app.config["ISSUER_NAME"],
+                             note=f"Shared by {share.user.name} with {share.recipient} until "
+                                  f"{share.expires_at:%B %-d, %Y}. A record of training as it stood on the day it "
+                                  "was produced; it is not a state license or certification.")
+    return Response(body, mimetype="application/pdf")
+
+
+@bp.get("/transcripts/<int:share_id>.jwt")
+@guard(policy.api_key_holder)
+def transcript_record(share_id: int):
+    share = services.org_share(g.org, share_id, utcnow()) or abort(404)
+    try:
+        token = clr.learner_record(share.user, share.cohort, IssuerSettings.from_config(current_app.config),
+                                   now=utcnow())
+    except clr.NothingToRecord:
+        return error(404, "not_found", "The trainee holds no certificate and has demonstrated no competency yet.")
+    return Response(token, mimetype="application/vc+jwt")

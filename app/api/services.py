@@ -11,7 +11,7 @@ from app.db import utcnow
 from app.eligibility import engine
 from app.eligibility.records import load_plan, load_records
 from app.extensions import db
-from app.models import Certificate, Cohort, Enrollment, Organization, Role, User
+from app.models import Certificate, Cohort, Enrollment, Organization, Role, TranscriptShare, User
 
 
 def cohort_json(c: Cohort) -> dict:
@@ -37,13 +37,25 @@ def certificate_json(c: Certificate, base_url: str, today: date | None = None) -
             "credential_url": f"{base_url}/certificates/{c.uuid}/credential.jwt" if c.credential_jwt else None}
 
 
-def trainee_credentials_json(user: User, certificates: list[Certificate], base_url: str, today: date) -> dict:
-    """A trainee and the links to their credentials. No transcript: a trainee shows one through a consent link
-    made for a recipient they name in free text, of which only a hash is kept, so there is no link to give and
-    no way to tell that a share is meant for this organization; saying whether shares exist at all would tell
-    an employer whom else the trainee showed their record to."""
+def transcript_json(share: TranscriptShare, base_url: str) -> dict:
+    return {"cohort_id": share.cohort_id, "shared_until": share.expires_at.isoformat(),
+            "pdf_url": f"{base_url}/api/v1/transcripts/{share.id}.pdf",
+            "learner_record_url": f"{base_url}/api/v1/transcripts/{share.id}.jwt"}
+
+
+def trainee_credentials_json(user: User, certificates: list[Certificate], base_url: str, today: date,
+                             transcripts: list[TranscriptShare] = ()) -> dict:
+    """A trainee, the links to their credentials, and the transcripts they have chosen to let this organization
+    read (until when). A consent link a trainee made for a named person is theirs to hand over and never
+    appears here: only a consent given to the organization itself does."""
     return {"trainee_id": user.id, "email": user.email, "name": user.name,
-            "certificates": [certificate_json(c, base_url, today) for c in certificates]}
+            "certificates": [certificate_json(c, base_url, today) for c in certificates],
+            "transcripts": [transcript_json(s, base_url) for s in transcripts]}
+
+
+def org_share(org: Organization, share_id: int, now) -> TranscriptShare | None:
+    share = db.session.get(TranscriptShare, share_id)
+    return share if share is not None and share.organization_id == org.id and share.open_at(now) else None
 
 
 def cohorts_query(org: Organization) -> sa.Select:

@@ -38,3 +38,10 @@ class ShareForm(FlaskForm):
     days = SelectField("The link works for", coerce=int, default=30,
                        choices=[SelectChoice(7, "7 days"), SelectChoice(30, "30 days"), SelectChoice(90, "90 days")])
     submit = SubmitField("Create a link")
+
+
+class OrgShareForm(FlaskForm):
+    """Consent for the trainee's own organization to read a transcript through the partner API."""
+
+    days = SelectField("For", coerce=int, default=30,
+                       choices=[SelectChoice(7, "7 days"), SelectChoice(30, "30 days"), SelectChoice(90, "90 days")])

@@ -9,7 +9,7 @@ from flask_login import current_user
 from app import policy
 from app.certificates import clr, credential, keys, services, shares, transcript, verification
 from app.certificates.document import certificate_pdf
-from app.certificates.forms import ConductForm, ShareForm, StatusForm, VerifyForm
+from app.certificates.forms import ConductForm, OrgShareForm, ShareForm, StatusForm, VerifyForm
 from app.certificates.transcript_pdf import render as render_transcript
 from app.cohorts.services import roster
 from app.db import utcnow
@@ -53,8 +53,9 @@ def mine():
     links: dict[int, list] = {}
     for share in shares.shares_of(current_user):
         links.setdefault(share.cohort_id, []).append(share)
-    return render_template("certificates/mine.html", items=items, past=past, form=ConductForm(), share_form=ShareForm(),
-                           action_form=ActionForm(), shares=links, now=utcnow())
+    return render_template("certificates/mine.html", items=items, past=past, form=ConductForm(),
+                           share_form=ShareForm(), org_share_form=OrgShareForm(), action_form=ActionForm(),
+                           shares=links, now=utcnow())
 
 
 @bp.post("/certificate/<int:cohort_id>/conduct")
@@ -291,6 +292,24 @@ def create_share(cohort_id: int):
             share, token = made
             flash(f"Send this link to {share.recipient}; it is shown only this once and works until "
                   f"{share.expires_at:%B %-d, %Y}: {_settings().base_url}/transcripts/{token}", "success")
+    return redirect(url_for("certificates.mine") + "#transcript")
+
+
+@bp.post("/certificate/<int:cohort_id>/org-share")
+@guard(policy.can_have_certificates)
+def share_with_organization(cohort_id: int):
+    cohort, enrolled = load_cohort(cohort_id)
+    authorize(policy.can_share_transcript(current_user, is_enrolled=enrolled))
+    form = OrgShareForm()
+    org = current_user.organization
+    if org is None:
+        flash("You are not a member of an organization.", "error")
+    elif not form.validate_on_submit():
+        flash("Choose how long your organization may read it.", "error")
+    elif committed(lambda: shares.create_share(current_user, cohort, recipient="", days=form.days.data, now=utcnow(),
+                                               ip=request.remote_addr, organization=org))[0]:
+        flash(f"{org.name} can read this transcript from its own systems for {form.days.data} days. You can "
+              "withdraw it below at any time.", "success")
     return redirect(url_for("certificates.mine") + "#transcript")
 
 

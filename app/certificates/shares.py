@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from app import audit
 from app.errors import DomainError
 from app.extensions import db
-from app.models import Cohort, TranscriptShare, User
+from app.models import Cohort, Organization, TranscriptShare, User
 
 #: how long a trainee may let a link work (days)
 SHARE_DAYS = (7, 30, 90)
@@ -28,9 +28,14 @@ def _digest(token: str) -> str:
 
 
 def create_share(user: User, cohort: Cohort, *, recipient: str, days: int, now: datetime,
-                 ip: str | None = None) -> tuple[TranscriptShare, str]:
+                 ip: str | None = None, organization: Organization | None = None) -> tuple[TranscriptShare, str]:
     """The trainee's consent to show this cohort's transcript to `recipient` for `days` days. The token is
-    returned once, to be shown once; only its SHA-256 is kept."""
+    returned once, to be shown once; only its SHA-256 is kept. With `organization` (the trainee's own), the
+    consent is for that organization's systems, which read the transcript through the partner API."""
+    if organization is not None:
+        if organization.id != user.organization_id:
+            raise ShareRefused("You can share your transcript with your own organization only.")
+        recipient = organization.name
     recipient = " ".join((recipient or "").split())
     if not recipient:
         raise ShareRefused("Say who the link is for (an employer's name, for example); it is kept with your consent.")
@@ -38,11 +43,13 @@ def create_share(user: User, cohort: Cohort, *, recipient: str, days: int, now: 
         raise ShareRefused("Choose how long the link works.")
     token = secrets.token_urlsafe(32)
     share = TranscriptShare(user_id=user.id, cohort_id=cohort.id, token_hash=_digest(token), recipient=recipient[:200],
+                            organization_id=organization.id if organization else None,
                             created_at=now, expires_at=now + timedelta(days=days))
     db.session.add(share)
     db.session.flush()
     audit.record("transcript.shared", share, actor=user, ip=ip,
-                 after={"recipient": share.recipient, "cohort_id": cohort.id, "expires_at": share.expires_at.isoformat()})
+                 after={"recipient": share.recipient, "cohort_id": cohort.id, "organization_id": share.organization_id,
+                        "expires_at": share.expires_at.isoformat()})
     return share, token
 
 
@@ -64,3 +71,15 @@ def revoke_share(share: TranscriptShare, user: User, *, now: datetime, ip: str |
 def shares_of(user: User) -> list[TranscriptShare]:
     return list(db.session.scalars(sa.select(TranscriptShare).where(TranscriptShare.user_id == user.id)
                                    .order_by(TranscriptShare.created_at.desc(), TranscriptShare.id.desc())))
+
+
+def open_org_shares(organization_id: int, user_ids: list[int], now: datetime) -> dict[int, list[TranscriptShare]]:
+    """The consents these trainees have given their organization and not withdrawn, still open; one query."""
+    out: dict[int, list[TranscriptShare]] = {uid: [] for uid in user_ids}
+    if user_ids:
+        for share in db.session.scalars(sa.select(TranscriptShare).where(
+                TranscriptShare.organization_id == organization_id, TranscriptShare.user_id.in_(user_ids),
+                TranscriptShare.revoked_at.is_(None), TranscriptShare.expires_at > now)
+                .order_by(TranscriptShare.created_at)):
+            out[share.user_id].append(share)
+    return out

@@ -105,6 +105,8 @@ class TranscriptShare(db.Model):
     cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id"))
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     recipient: Mapped[str] = mapped_column(sa.String(200))
+    #: set when the consent is for the trainee's organization, which reads it through the partner API
+    organization_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

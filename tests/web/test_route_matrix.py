@@ -71,6 +71,7 @@ MATRIX = {
     "certificates.transcript_pdf": ("GET", [LOGIN, 200, 403, 403, 403, 403, 403]),
     "certificates.learner_record": ("GET", [LOGIN, 302, 403, 403, 403, 403, 403]),
     "certificates.create_share":  ("POST", [LOGIN, 302, 403, 403, 403, 403, 403]),
+    "certificates.share_with_organization": ("POST", [LOGIN, 302, 403, 403, 403, 403, 403]),
     "certificates.withdraw_share": ("POST", [LOGIN, 302, 403, 403, 403, 403, 403]),
     "certificates.shared_transcript": ("GET", [404, 404, 404, 404, 404, 404, 404]),
     "certificates.shared_transcript_pdf": ("GET", [404, 404, 404, 404, 404, 404, 404]),
@@ -157,6 +158,8 @@ MATRIX = {
     "api.progress":                ("GET",  [401, 401, 401, 401, 401, 401, 401]),
     "api.certificates":            ("GET",  [401, 401, 401, 401, 401, 401, 401]),
     "api.trainees":                ("GET",  [401, 401, 401, 401, 401, 401, 401]),
+    "api.transcript_pdf":          ("GET",  [401, 401, 401, 401, 401, 401, 401]),
+    "api.transcript_record":       ("GET",  [401, 401, 401, 401, 401, 401, 401]),
     "catalog.index":               ("GET",  [200, 200, 200, 200, 200, 200, 200]),
     "catalog.signup":              ("GET",  [404, 404, 404, 404, 404, 404, 404]),  # the cohort is not open
     "catalog.confirm":             ("GET",  [410, 410, 410, 410, 410, 410, 410]),  # not a real token
