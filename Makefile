@@ -22,8 +22,10 @@ setup: $(VENV)/.deps
 	for c in courses/*/; do $(BIN)/flask --app wsgi course import "$$c" || exit 1; done
 	$(BIN)/flask --app wsgi demo seed
 
-## run: everything above, then serve on http://127.0.0.1:5000
+## run: everything above, then the job worker (mail, certificates, reminders, digests) beside the web server
+## on http://127.0.0.1:5000; Ctrl-C stops both
 run: setup
+	$(BIN)/flask --app wsgi jobs worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
 ## test: the whole suite (TEST_DATABASE_URL picks the database; SQLite by default)

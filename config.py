@@ -80,6 +80,8 @@ class Config:
     ISSUER_KEY_DIR = os.environ.get("ISSUER_KEY_DIR", str(BASE_DIR / "instance" / "issuer-keys"))
     ISSUER_KEY_AUTOCREATE = _bool("ISSUER_KEY_AUTOCREATE", False)
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
+    #: the background job queue: an embedded SQLite file (one node), or redis://host:6379/0 (several nodes)
+    JOBS_URL = os.environ.get("JOBS_URL", f"sqlite:///{BASE_DIR / 'instance' / 'jobs.db'}")
 
 
 class DevelopmentConfig(Config):

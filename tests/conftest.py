@@ -79,6 +79,7 @@ def app(database_url, tmp_path_factory):
     class Config(TestingConfig):
         SQLALCHEMY_DATABASE_URI = database_url
         ISSUER_KEY_DIR = str(tmp_path_factory.mktemp("issuer-keys"))
+        JOBS_URL = f"sqlite:///{tmp_path_factory.mktemp('jobs') / 'jobs.db'}"
 
     app = create_app(Config)
     app.test_client_class = IsolatedClient

@@ -8,18 +8,15 @@ from flask.cli import AppGroup
 
 from app.certificates import keys, services
 from app.extensions import db
+from app.jobs import work
 
 certificates_cli = AppGroup("certificates", help="Certificate issuance and issuer keys.")
 
 
 @certificates_cli.command("sweep")
 def sweep() -> None:
-    """Issue every certificate that is due (idempotent; run it daily)."""
-    issued = services.sweep(services.IssuerSettings.from_config(current_app.config))
-    db.session.commit()
-    click.echo(f"{len(issued)} certificate(s) issued.")
-    for cert in issued:
-        click.echo(f"  {cert.serial}  {cert.user.name}")
+    """Issue every certificate that is due (idempotent; the job worker runs it hourly)."""
+    click.echo(work.sweep_certificates(current_app._get_current_object()) + ".")
 
 
 @certificates_cli.command("rotate-key")

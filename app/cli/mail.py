@@ -1,4 +1,4 @@
-"""`flask mail send`: deliver what waits in the outbox (a scheduler runs this)."""
+"""`flask mail send`: deliver what waits in the outbox now (the job worker does it every minute)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from app.extensions import db
-from app.mailer import deliver_pending
+from app.jobs import work
 
 mail_cli = AppGroup("mail", help="Outbox delivery.")
 
@@ -16,9 +15,8 @@ mail_cli = AppGroup("mail", help="Outbox delivery.")
 @click.option("--limit", default=100, show_default=True)
 def send(limit: int) -> None:
     """Each message is claimed and committed on its own, so overlapping runs never send one twice."""
-    result = deliver_pending(current_app.config, limit=limit)
-    db.session.commit()
-    click.echo(f"{result.sent} sent, {result.retrying} to retry later, {result.dead} given up (dead letters).")
-    if result.stopped:
-        click.echo(f"Stopped early: {result.stopped}. The rest waits for the next run.", err=True)
-        raise SystemExit(1)
+    try:
+        click.echo(work.deliver_mail(current_app._get_current_object(), limit=limit) + ".")
+    except work.JobFailed as exc:
+        click.echo(f"{exc}. The rest waits for the next run.", err=True)
+        raise SystemExit(1) from None

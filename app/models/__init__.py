@@ -25,6 +25,7 @@ from app.models.discussion import (
     ThreadRead,
 )
 from app.models.exceptions import Accommodation, Deferral, ExceptionKind, GrantedException
+from app.models.jobs import JobRun
 from app.models.learning import (
     Attendance,
     AttendanceStatus,
@@ -102,6 +103,7 @@ __all__ = [
     "NotificationKind",
     "NotificationPreference",
     "Organization",
+    "JobRun",
     "OutboxMessage",
     "Post",
     "PostReport",

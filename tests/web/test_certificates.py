@@ -114,5 +114,5 @@ def test_sweep_command(nearly_complete, app, db, runner):
     services.final_signoff(nearly_complete["trainee"], nearly_complete["cohort"], nearly_complete["lead"])
     db.session.commit()
     first = runner.invoke(args=["certificates", "sweep"])
-    assert "1 certificate(s) issued." in first.output and "Cora Complete" in first.output
+    assert "1 certificate(s) issued: " in first.output and "Cora Complete" in first.output
     assert "0 certificate(s) issued." in runner.invoke(args=["certificates", "sweep"]).output

@@ -128,6 +128,9 @@ MATRIX = {
     "admin.cohort":                ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
     "admin.audit":                 ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
     "admin.audit_export":          ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.jobs":                  ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "admin.run_job":               ("POST", [LOGIN, 403, 403, 403, 403, 302, 403]),
+    "admin.resend_dead_letters":   ("POST", [LOGIN, 403, 403, 403, 403, 302, 403]),
     "partners.home":               ("GET",  [LOGIN, 403, 403, 403, 302, 302, 302]),
     "partners.organization":       ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
     "partners.new_cohort":         ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
@@ -172,6 +175,7 @@ ARG_OVERRIDES = {
     "certificates.verify": lambda people: {"reference": people["certificate"].serial},
     "certificates.key_status_list": lambda people: {"key_number": _issuer_key_number()},
     "certificates.withdraw_share": lambda people: {"share_id": _share_id(people)},
+    "admin.run_job": lambda people: {"key": "certificates"},
 }
 
 
