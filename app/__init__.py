@@ -33,6 +33,9 @@ def create_app(config_class=None) -> Flask:
     from app.errors import register_error_handlers
 
     register_error_handlers(app)
+    from app import unavailable
+
+    unavailable.register(app)
     return app
 
 

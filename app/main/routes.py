@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
 
 from app import policy
@@ -16,6 +15,7 @@ from app.main import services
 from app.models import Role
 from app.pacing import cohort_today, week_number
 from app.supervision.services import queue_for, supervisees_of, supervisors_of
+from app.unavailable import health
 
 bp = Blueprint("main", __name__, template_folder="templates")
 
@@ -29,8 +29,8 @@ def index():
 @bp.get("/healthz")
 @guard(policy.public)
 def healthz():
-    db.session.execute(sa.text("SELECT 1"))
-    return {"status": "ok"}
+    body, status = health(current_app._get_current_object())
+    return body, status
 
 
 @bp.get("/dashboard")
