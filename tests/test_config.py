@@ -30,3 +30,18 @@ def test_production_cookies_are_secure():
 ])
 def test_database_urls_use_psycopg3(given, used):
     assert _database_url(given) == used
+
+
+def test_production_refuses_to_downgrade_without_a_backup(tmp_path):
+    class Production(ProductionConfig):
+        SECRET_KEY = "x" * 32
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'prod.db'}"
+        JOBS_URL = f"sqlite:///{tmp_path / 'jobs.db'}"
+
+    runner = create_app(Production).test_cli_runner()
+    refused = runner.invoke(args=["db", "downgrade"])
+    assert refused.exit_code == 2 and "Restore a backup instead" in refused.output
+    assert "--i-have-a-backup" in runner.invoke(args=["db", "downgrade", "--help"]).output
+    runner.invoke(args=["db", "upgrade"])
+    done = runner.invoke(args=["db", "downgrade", "--i-have-a-backup"])
+    assert done.exit_code == 0, done.output  # one step down, as asked
