@@ -54,6 +54,8 @@ class Config:
     RECORDING_MAX_BYTES = int(os.environ.get("RECORDING_MAX_MB", "200")) * 1024 * 1024
     MAX_CONTENT_LENGTH = RECORDING_MAX_BYTES + 2 * 1024 * 1024  # the recording plus the form's text fields
     RECORDING_RETENTION_DAYS = int(os.environ.get("RECORDING_RETENTION_DAYS", "365"))
+    #: an upload is refused, with nothing saved, when it would leave less than this free on the upload disk
+    UPLOAD_RESERVE_MB = int(os.environ.get("UPLOAD_RESERVE_MB", "16"))
     # Discussion: how long an author may edit a post, the longest post, posts per page.
     DISCUSSION_EDIT_MINUTES = int(os.environ.get("DISCUSSION_EDIT_MINUTES", "30"))
     DISCUSSION_POST_MAX_CHARS = int(os.environ.get("DISCUSSION_POST_MAX_CHARS", "20000"))

@@ -10,7 +10,7 @@ from app.discuss.notify import send_digests
 from app.extensions import db
 from app.mailer import deliver_pending
 from app.roleplay import uploads
-from app.roleplay.services import purge_recordings
+from app.roleplay.services import purge_recordings, reconcile_uploads
 from app.supervision.reminders import send_reminders
 
 
@@ -56,3 +56,13 @@ def purge_old_recordings(app: Flask, days: int | None = None) -> str:
     count = purge_recordings(uploads.upload_dir(app.config, app.instance_path), older_than_days=days)
     db.session.commit()
     return f"{count} recording{'s' if count != 1 else ''} older than {days} days deleted"
+
+
+def reconcile_uploads_job(app: Flask) -> str:
+    result = reconcile_uploads(uploads.upload_dir(app.config, app.instance_path))
+    summary = (f"{result.orphans_removed} file(s) without a recording removed, {result.parts_removed} unfinished "
+               f"upload(s) removed")
+    if result.missing:
+        raise JobFailed(f"{summary}; {len(result.missing)} recording(s) have no file: ids "
+                        f"{', '.join(map(str, result.missing[:50]))}. Restore them from backup, or delete them.")
+    return summary

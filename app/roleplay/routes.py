@@ -69,13 +69,23 @@ def submit(cohort_id: int, week: int):
                 scenario, ctx.cohort, current_user, rules=ctx.cohort.course.rules or {},
                 transcript=form.transcript.data or "", reflection=form.reflection.data or "",
                 script=form.script.data, recording=upload.stream if upload else None, consent=form.consent.data,
-                upload_dir=directory, max_bytes=max_bytes, mail_backend=current_app.config["MAIL_BACKEND"])
+                upload_dir=directory, max_bytes=max_bytes, mail_backend=current_app.config["MAIL_BACKEND"],
+                reserve_bytes=current_app.config["UPLOAD_RESERVE_MB"] * 1024 * 1024)
         except DomainError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
             status = 413 if getattr(exc, "too_large", False) else 422
         else:
-            db.session.commit()
+            stored = sub.recording.stored_name if sub.recording else None
+            try:
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                if stored:
+                    uploads.discard(directory, stored)
+                raise
+            if stored:
+                uploads.promote(directory, stored)  # only once its row exists
             flash(f"Attempt {sub.attempt} submitted. You will be told when it has been graded.", "success")
             return redirect(url_for("roleplay.submission", submission_id=sub.id))
     return render_template("roleplay/submit.html", ctx=ctx, scenario=scenario, form=form,

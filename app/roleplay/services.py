@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO
@@ -95,7 +96,7 @@ def next_attempt_refusal(attempts: list[RolePlaySubmission], scenario: Scenario,
 
 def submit(scenario: Scenario, cohort: Cohort, trainee: User, *, rules: dict, transcript: str, reflection: str,
            script: str, recording: IO[bytes] | None, consent: bool, upload_dir: Path, max_bytes: int,
-           mail_backend: str) -> RolePlaySubmission:
+           mail_backend: str, reserve_bytes: int = uploads.RESERVE_BYTES) -> RolePlaySubmission:
     attempts = attempts_of(scenario, cohort, trainee)
     refusal = next_attempt_refusal(attempts, scenario, rules)
     if refusal:
@@ -104,7 +105,8 @@ def submit(scenario: Scenario, cohort: Cohort, trainee: User, *, rules: dict, tr
         raise SubmissionRefused("Add a transcript, a recording, or both.")
     if recording is not None and not consent:
         raise SubmissionRefused("Confirm that everyone in the recording agreed to it being shared for assessment.")
-    stored = uploads.store(recording, upload_dir, max_bytes=max_bytes) if recording is not None else None
+    stored = (uploads.store(recording, upload_dir, max_bytes=max_bytes, reserve_bytes=reserve_bytes)
+              if recording is not None else None)
     submission = RolePlaySubmission(
         scenario_id=scenario.id, cohort_id=cohort.id, trainee_id=trainee.id, attempt=len(attempts) + 1,
         transcript_md=transcript.strip(), reflection_md=reflection.strip(),
@@ -120,7 +122,7 @@ def submit(scenario: Scenario, cohort: Cohort, trainee: User, *, rules: dict, tr
                 db.session.flush()
     except IntegrityError:
         if stored:
-            uploads.remove(upload_dir, stored[0])
+            uploads.discard(upload_dir, stored[0])
         raise SubmissionRefused("This attempt was already submitted (perhaps from another tab).") from None
     audit.record("roleplay.submitted", submission, actor=trainee,
                  after={"scenario": scenario.slug, "attempt": submission.attempt, "recording": bool(stored)})
@@ -156,3 +158,31 @@ def purge_recordings(upload_dir: Path, *, older_than_days: int, now: datetime | 
     db.session.flush()
     return len(rows)
 
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    orphans_removed: int
+    parts_removed: int
+    missing: list[int]
+
+
+def reconcile_uploads(upload_dir: Path, *, now: datetime | None = None, grace_hours: int = 6) -> Reconciliation:
+    """Files without a row (an upload whose request died, a row rolled back) older than `grace_hours` are
+    removed, temporary parts included; rows whose file is gone are reported (by recording id), not changed."""
+    cutoff = ((now or utcnow()) - timedelta(hours=grace_hours)).timestamp()
+    known = set(db.session.scalars(sa.select(Recording.stored_name).where(Recording.deleted_at.is_(None))))
+    orphans = parts = 0
+    for path in upload_dir.iterdir() if upload_dir.exists() else []:
+        if path.is_file() and path.name not in known and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            orphans += 1
+    incoming = upload_dir / uploads.INCOMING
+    for path in incoming.iterdir() if incoming.exists() else []:
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            parts += 1
+    missing = sorted(rid for rid, name in db.session.execute(
+        sa.select(Recording.id, Recording.stored_name).where(Recording.deleted_at.is_(None)))
+        if not (upload_dir / name).exists())
+    return Reconciliation(orphans, parts, missing)

@@ -6,7 +6,10 @@ never from static/, so files are reachable only through the authorized route.
 
 from __future__ import annotations
 
+import errno
+import os
 import secrets
+import shutil
 from pathlib import Path
 from typing import IO
 
@@ -59,8 +62,26 @@ def measure(stream: IO[bytes]) -> int:
     return size
 
 
-def store(stream: IO[bytes], directory: Path, *, max_bytes: int) -> tuple[str, str, str, int]:
-    """Check and write the file. Returns (stored name, mime, extension, size). Nothing is written on refusal."""
+#: what must stay free on the upload disk after a recording is written
+RESERVE_BYTES = 16 * 1024 * 1024
+#: where a recording waits, under a temporary name, until its row is committed
+INCOMING = ".incoming"
+NOTHING_SAVED = ("The server could not store the recording just now ({why}), so nothing was saved: your "
+                 "transcript and reflection were not submitted either. Try again later, or submit a "
+                 "transcript without the recording.")
+
+
+def _incoming(directory: Path) -> Path:
+    path = directory / INCOMING
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def store(stream: IO[bytes], directory: Path, *, max_bytes: int,
+          reserve_bytes: int = RESERVE_BYTES) -> tuple[str, str, str, int]:
+    """Check the file and write it under a temporary name (in `.incoming/`); `promote` moves it into place
+    once its row is committed, so a failure at any point leaves no half-stored recording. Returns (stored
+    name, mime, extension, size). Nothing is left on disk on refusal, on a full or read-only disk."""
     size = measure(stream)
     if size > max_bytes:
         raise UploadRefused(f"The recording is {megabytes(size)}, over the {megabytes(max_bytes)} limit. "
@@ -69,11 +90,35 @@ def store(stream: IO[bytes], directory: Path, *, max_bytes: int) -> tuple[str, s
         raise UploadRefused("The recording file is empty. Nothing was saved.")
     mime, ext = sniff(stream)
     name = f"{secrets.token_hex(16)}.{ext}"
-    target = directory / name
-    with open(target, "xb") as out:
-        while chunk := stream.read(1024 * 1024):
-            out.write(chunk)
+    try:
+        incoming = _incoming(directory)
+        if shutil.disk_usage(incoming).free < size + reserve_bytes:
+            raise UploadRefused(NOTHING_SAVED.format(why="its storage is full"))
+        part = incoming / f"{name}.part"
+        try:
+            with open(part, "xb") as out:
+                while chunk := stream.read(1024 * 1024):
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+        except BaseException:
+            part.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        why = {errno.ENOSPC: "its storage is full", errno.EROFS: "its storage is read-only",
+               errno.EDQUOT: "its storage quota is used up"}.get(exc.errno, "a storage error")
+        raise UploadRefused(NOTHING_SAVED.format(why=why)) from exc
     return name, mime, ext, size
+
+
+def promote(directory: Path, stored_name: str) -> None:
+    """Move a committed recording into place (an atomic rename on the same disk)."""
+    os.replace(directory / INCOMING / f"{stored_name}.part", directory / stored_name)
+
+
+def discard(directory: Path, stored_name: str) -> None:
+    """Drop a recording whose row was not committed."""
+    (directory / INCOMING / f"{stored_name}.part").unlink(missing_ok=True)
 
 
 def remove(directory: Path, stored_name: str) -> None:

@@ -27,6 +27,7 @@ from app.models import (
 from app.roleplay import grading, services
 from app.roleplay.grading import GradeConflict, GradingRefused, IncompleteRubric
 from tests.conftest import set_role_play_rules
+from tests.web.test_roleplay import files_in
 
 KEYS = ["engagement-rapport", "questions-reflections", "empathy-validation", "collaboration-autonomy-goals",
         "role-boundaries-ethics", "safety-escalation", "cultural-humility"]
@@ -229,7 +230,7 @@ def test_a_submission_needs_a_transcript_or_recording_and_consent_for_a_recordin
     mp4 = io.BytesIO(b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 100)
     with pytest.raises(services.SubmissionRefused, match="Confirm that everyone"):
         submit(rc, recording=mp4)
-    assert not rc["upload_dir"].exists() or list(rc["upload_dir"].iterdir()) == []
+    assert files_in(rc["upload_dir"]) == []
 
 
 def test_a_summative_pass_meets_the_eligibility_requirement(rc, db):
@@ -262,7 +263,7 @@ def test_retention_deletes_old_recordings_only(rc, db, runner):
     result = runner.invoke(args=["roleplay", "purge-recordings", "--days", "365"])
     assert result.exit_code == 0, result.output
     assert "1 recording older than 365 days deleted." in result.output
-    assert sorted(p.name for p in rc["upload_dir"].iterdir()) == [f"{sub_new.id:032d}.mp4"]
+    assert files_in(rc["upload_dir"]) == [f"{sub_new.id:032d}.mp4"]
     old = db.session.scalar(sa.select(Recording).where(Recording.submission_id == sub_old.id))
     assert old.deleted_at is not None
 
