@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import html
+import re
 import smtplib
 import sys
 from dataclasses import dataclass
@@ -11,14 +13,16 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from app.db import utcnow
 from app.extensions import db
-from app.models import OutboxMessage
+from app.models import MailSuppression, OutboxMessage
 
 
-def queue_mail(*, to: str, subject: str, body: str, backend: str) -> OutboxMessage:
-    msg = OutboxMessage(to_address=to, subject=subject, body=body)
+def queue_mail(*, to: str, subject: str, body: str, backend: str,
+               headers: dict[str, str] | None = None) -> OutboxMessage:
+    msg = OutboxMessage(to_address=to, subject=subject, body=body, headers=headers or None)
     db.session.add(msg)
     if backend == "console":
         _print(msg)
@@ -65,14 +69,47 @@ def _claim(now: datetime) -> OutboxMessage | None:
     return None
 
 
+URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)]")
+
+
+def html_of(text: str) -> str:
+    """The plain text as simple HTML: paragraphs, line breaks, and links made clickable; nothing else."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    rendered = []
+    for p in paragraphs:
+        escaped = html.escape(p)
+        linked = URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped)
+        rendered.append("<p>" + linked.replace("\n", "<br>\n") + "</p>")
+    return ('<!doctype html><html><body style="font-family: sans-serif; line-height: 1.5; max-width: 40em">\n'
+            + "\n".join(rendered) + "\n</body></html>")
+
+
 def build_email(msg: OutboxMessage, config: dict) -> EmailMessage:
+    """The message with `Date`, a `Message-ID`, a plain-text part and an HTML alternative, and its extra
+    headers (List-Unsubscribe on digests)."""
     email = EmailMessage()
     email["From"], email["To"], email["Subject"] = config["MAIL_FROM"], msg.to_address, msg.subject
     email["Date"] = formatdate(localtime=False)
     domain = parseaddr(config["MAIL_FROM"])[1].rpartition("@")[2] or "localhost"
     email["Message-ID"] = make_msgid(idstring=f"outbox-{msg.id}", domain=domain)
+    for name, value in (msg.headers or {}).items():
+        email[name] = value
     email.set_content(msg.body)
+    email.add_alternative(html_of(msg.body), subtype="html")
     return email
+
+
+def _suppressed(address: str) -> MailSuppression | None:
+    return db.session.scalar(sa.select(MailSuppression).where(MailSuppression.address == address.strip().lower()))
+
+
+def _suppress(address: str, reason: str) -> None:
+    """Remember a hard bounce; a concurrent worker recording the same address is not an error."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(MailSuppression(address=address.strip().lower(), reason=reason[:2000]))
+    except IntegrityError:
+        pass
 
 
 def deliver_pending(config: dict, *, limit: int = 100, now: datetime | None = None) -> Delivery:
@@ -89,6 +126,14 @@ def deliver_pending(config: dict, *, limit: int = 100, now: datetime | None = No
             msg = _claim(now_)
             if msg is None:
                 break
+            blocked = None if console else _suppressed(msg.to_address)
+            if blocked is not None:
+                msg.dead_at, msg.claimed_until = now_, None
+                msg.last_error = (f"Not sent: this address bounced for good on {blocked.created_at:%Y-%m-%d} "
+                                  f"({blocked.reason})")[:2000]
+                db.session.commit()
+                result.dead += 1
+                continue
             if console:
                 _print(msg)
                 msg.sent_at, msg.claimed_until = now_, None
@@ -105,6 +150,8 @@ def deliver_pending(config: dict, *, limit: int = 100, now: datetime | None = No
                 if code >= 500 or msg.attempts >= max_attempts:
                     msg.dead_at = now_
                     result.dead += 1
+                    if code >= 500 and isinstance(exc, smtplib.SMTPRecipientsRefused):
+                        _suppress(msg.to_address, str(exc))
                 else:
                     msg.next_attempt_at = now_ + _backoff(msg.attempts)
                     result.retrying += 1

@@ -11,11 +11,13 @@ from flask_login import current_user
 from app import policy
 from app.admin.routes import bp
 from app.db import utcnow
+from app.extensions import db
 from app.forms import ActionForm
 from app.guards import guard
 from app.jobs import JOBS, mail_letters
 from app.jobs.queue import enqueue
 from app.jobs.record import failures, latest_runs
+from app.models import MailSuppression
 from app.views import committed
 
 #: with no run of any job for this long, the page warns that no worker seems to be running
@@ -30,7 +32,7 @@ def jobs():
     quiet = newest is None or utcnow() - newest > timedelta(minutes=QUIET_MINUTES)
     return render_template("admin/jobs.html", jobs=JOBS.values(), last=last, failures=failures(), quiet=quiet,
                            newest=newest, mail=mail_letters.counts(), dead=mail_letters.dead_letters(),
-                           form=ActionForm())
+                           suppressed=mail_letters.suppressions(), form=ActionForm())
 
 
 @bp.post("/jobs/<key>/run")
@@ -56,3 +58,14 @@ def resend_dead_letters():
             flash(f"{count} message{'s' if count != 1 else ''} put back in the queue." if count else
                   "There were no dead letters.", "success")
     return redirect(url_for("admin.jobs") + "#mail")
+
+
+@bp.post("/jobs/mail/suppressions/<int:suppression_id>/lift")
+@guard(policy.can_administer)
+def lift_suppression(suppression_id: int):
+    row = db.session.get(MailSuppression, suppression_id) or abort(404)
+    if ActionForm().validate_on_submit():
+        address = row.address
+        if committed(lambda: mail_letters.lift(row, current_user, request.remote_addr))[0]:
+            flash(f"Mail to {address} will be sent again.", "success")
+    return redirect(url_for("admin.jobs") + "#suppressed")

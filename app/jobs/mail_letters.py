@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app import audit
 from app.db import utcnow
 from app.extensions import db
-from app.models import OutboxMessage, User
+from app.models import MailSuppression, OutboxMessage, User
 
 
 @dataclass(frozen=True)
@@ -43,3 +43,15 @@ def send_again(actor: User, ip: str | None = None) -> int:
         audit.record("mail.dead_letters_requeued", first, actor=actor, ip=ip,
                      after={"messages": len(ids), "ids": ids[:200]})
     return len(ids)
+
+
+def suppressions(limit: int = 100) -> list[MailSuppression]:
+    return list(db.session.scalars(sa.select(MailSuppression).order_by(MailSuppression.created_at.desc(),
+                                                                        MailSuppression.id.desc()).limit(limit)))
+
+
+def lift(suppression: MailSuppression, actor: User, ip: str | None = None) -> None:
+    """Mail may go to this address again (its owner fixed it); audited."""
+    audit.record("mail.suppression_lifted", suppression, actor=actor, ip=ip,
+                 before={"address": suppression.address, "reason": suppression.reason})
+    db.session.delete(suppression)

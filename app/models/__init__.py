@@ -35,7 +35,7 @@ from app.models.learning import (
     RecordingView,
     WeekUnlock,
 )
-from app.models.mail import OutboxMessage
+from app.models.mail import MailSuppression, OutboxMessage
 from app.models.orgs import Cohort, CohortInstructor, Enrollment, EnrollmentStatus, Organization
 from app.models.roleplay import (
     CalibrationExemplar,
@@ -104,6 +104,7 @@ __all__ = [
     "NotificationPreference",
     "Organization",
     "JobRun",
+    "MailSuppression",
     "OutboxMessage",
     "Post",
     "PostReport",

@@ -28,6 +28,21 @@ class OutboxMessage(db.Model):
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: given up: a permanent refusal, or the maximum number of attempts; admins see these
     dead_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    #: extra headers, e.g. List-Unsubscribe on digests
+    headers: Mapped[dict[str, str] | None] = mapped_column(sa.JSON)
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} to={self.to_address} sent={bool(self.sent_at)}>"
+
+
+class MailSuppression(db.Model):
+    """An address whose mail server refused it for good (a hard bounce): nothing more is sent there until an
+    admin removes it (the person fixed their address, say)."""
+
+    __tablename__ = "mail_suppressions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: lower-cased
+    address: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

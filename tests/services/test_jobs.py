@@ -181,3 +181,20 @@ def test_a_lock_left_by_a_dead_worker_frees_itself(app, db, tmp_path):
         assert not huey.storage.has_data_for_key(name)  # released after the run
     finally:
         app.config["JOBS_URL"] = before
+
+
+def test_an_admin_allows_mail_again_to_an_address_that_bounced(app, db):
+    from app.models import MailSuppression
+
+    row = MailSuppression(address="old@example.org", reason="550 5.1.1 No such user here")
+    db.session.add(row)
+    admin = factories.make_user(Role.ADMIN)
+    db.session.commit()
+    client = app.test_client()
+    assert login(client, admin).status_code == 302
+    assert "old@example.org" in client.get("/admin/jobs").get_data(as_text=True)
+    done = client.post(f"/admin/jobs/mail/suppressions/{row.id}/lift", follow_redirects=True,
+                       data={"csrf_token": csrf_token(client, "/admin/jobs")}).get_data(as_text=True)
+    assert "Mail to old@example.org will be sent again." in done and "No address has bounced for good." in done
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(MailSuppression)) == 0
+    assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "mail.suppression_lifted"))

@@ -150,3 +150,37 @@ def test_an_smtp_outage_loses_nothing_and_says_so(app, db, runner):
     rows = db.session.scalars(sa.select(OutboxMessage)).all()
     assert all(m.sent_at is None and m.dead_at is None and m.attempts == 0 for m in rows)
     assert any("SMTP unavailable" in (m.last_error or "") for m in rows)
+
+
+def test_each_mail_has_a_plain_and_an_html_part_and_its_own_headers(app, db, smtp):
+    factories.make_outbox(to_address="p@example.org", subject="Digest",
+                          body="Hello <Pat>,\n\nRead it at https://example.org/posts/7.\n\nThanks",
+                          headers={"List-Unsubscribe": "<https://example.org/account/notifications>"})
+    db.session.commit()
+    assert deliver_pending(app.config).sent == 1
+    (_, email), = smtp.received
+    assert email.is_multipart() and email.get_content_type() == "multipart/alternative"
+    plain, rich = email.get_payload()
+    assert plain.get_content_type() == "text/plain" and "Hello <Pat>," in plain.get_payload(decode=True).decode()
+    html = rich.get_payload(decode=True).decode()
+    assert rich.get_content_type() == "text/html" and "Hello &lt;Pat&gt;," in html  # escaped, never markup
+    assert '<a href="https://example.org/posts/7">https://example.org/posts/7</a>.' in html
+    assert email["List-Unsubscribe"] == "<https://example.org/account/notifications>"
+
+
+def test_a_hard_bounce_suppresses_the_address_until_an_admin_lifts_it(app, db, smtp):
+    from app.models import MailSuppression
+
+    _queue(1, "refused{}@Example.ORG")
+    assert deliver_pending(app.config).dead == 1
+    (row,) = db.session.scalars(sa.select(MailSuppression)).all()
+    assert row.address == "refused0@example.org" and "No such user" in row.reason
+    # later mail to that address is not offered to the server at all
+    factories.make_outbox(to_address="refused0@example.org", subject="Your certificate")
+    _queue(1, "later{}@example.org")  # a temporary refusal never suppresses
+    _db.session.commit()
+    result = deliver_pending(app.config)
+    assert result.dead == 1 and result.retrying == 1 and smtp.received == []
+    blocked = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.subject == "Your certificate"))
+    assert blocked.dead_at is not None and "bounced for good" in blocked.last_error
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(MailSuppression)) == 1

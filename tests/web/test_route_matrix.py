@@ -131,6 +131,7 @@ MATRIX = {
     "admin.jobs":                  ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
     "admin.run_job":               ("POST", [LOGIN, 403, 403, 403, 403, 302, 403]),
     "admin.resend_dead_letters":   ("POST", [LOGIN, 403, 403, 403, 403, 302, 403]),
+    "admin.lift_suppression":      ("POST", [LOGIN, 403, 403, 403, 403, 404, 403]),
     "partners.home":               ("GET",  [LOGIN, 403, 403, 403, 302, 302, 302]),
     "partners.organization":       ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
     "partners.new_cohort":         ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
@@ -213,7 +214,7 @@ def _base_args(people) -> dict:
             "thread_id": people["thread"].id, "post_id": people["post"].id,
             "org_id": people["org_a"].id, "enrollment_id": people["enrollment"].id,
             "import_id": people["roster_import"].id, "key_id": people["api_key"].id, "grant_id": 999_999,
-            "share_id": 1}
+            "share_id": 1, "suppression_id": 999_999}
 
 
 def test_every_route_is_in_the_table(app):
