@@ -68,6 +68,10 @@ class Config:
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    #: failed sign-ins per account, from any address: the delay grows, there is no lockout to abuse
+    ACCOUNT_LOGIN_RATE_LIMIT = os.environ.get("ACCOUNT_LOGIN_RATE_LIMIT", "5 per minute; 20 per hour")
+    #: password-reset mails per email address, from any address
+    EMAIL_MAIL_RATE_LIMIT = os.environ.get("EMAIL_MAIL_RATE_LIMIT", "3 per hour")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)

@@ -30,9 +30,29 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _account_limit() -> str:
+    return current_app.config["ACCOUNT_LOGIN_RATE_LIMIT"]
+
+
+def _email_limit() -> str:
+    return current_app.config["EMAIL_MAIL_RATE_LIMIT"]
+
+
+def _submitted_email() -> str:
+    """The account a sign-in or reset request is about, whichever address it comes from."""
+    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _failed(response) -> bool:
+    return response.status_code != 302  # a sign-in that worked redirects; only failures count
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @guard(policy.public)
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_account_limit, methods=["POST"], key_func=_submitted_email, deduct_when=_failed,
+               error_message="Too many failed sign-ins for this account. Wait a few minutes, then try again "
+                             "(or reset your password).")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
@@ -66,6 +86,7 @@ def logout():
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @guard(policy.public)
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_email_limit, methods=["POST"], key_func=_submitted_email)
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
