@@ -114,3 +114,28 @@ def known_dids(key_dir: str | Path) -> set[str]:
 def rotate(key_dir: str | Path) -> IssuerKey:
     keys = _keys(Path(key_dir))
     return _write(Path(key_dir), (keys[-1].number + 1) if keys else 1)
+
+
+def check_keys_for_serving(app) -> None:
+    """A server must not start without the keys its certificates were signed with: every earlier credential
+    would read as "not issued by this platform". Restore ISSUER_KEY_DIR from the backup, or, if the keys are
+    truly lost, create a new one knowingly with `flask certificates rotate-key`."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Certificate
+
+    if app.config.get("ISSUER_KEY_AUTOCREATE") or _keys(Path(app.config["ISSUER_KEY_DIR"])):
+        return
+    with app.app_context():
+        try:
+            issued = db.session.scalar(sa.select(Certificate.id).limit(1)) is not None
+        except sa.exc.SQLAlchemyError:  # the database is down: the pages say so; nothing to check yet
+            return
+        finally:
+            db.session.remove()
+    if issued:
+        raise KeyMissing(f"Certificates have been issued but {app.config['ISSUER_KEY_DIR']} holds no issuer key, so "
+                         "none of them could be shown to be this platform's. Restore the folder from your backup "
+                         "(flask backup restore), or, if the keys are lost, run `flask certificates rotate-key` "
+                         "knowing that earlier credentials will no longer verify.")

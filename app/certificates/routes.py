@@ -149,7 +149,11 @@ def _status_list(purpose: str, key: keys.IssuerKey | None, url: str) -> Response
 def status_list(purpose: str):
     """The list the first credentials name (signed by the current key)."""
     settings = _settings()
-    key = keys.current_key(settings.key_dir, create=settings.create_key)
+    try:
+        key = keys.current_key(settings.key_dir, create=settings.create_key)
+    except keys.KeyMissing:
+        return Response("The issuer's signing keys are not available, so no status list can be signed. Try later.",
+                        status=503, mimetype="text/plain", headers={"Retry-After": "300"})
     return _status_list(purpose, key, f"{settings.base_url}/credentials/status/{purpose}")
 
 
