@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import audit
 from app.db import utcnow
@@ -334,8 +334,9 @@ def return_session(session: SupervisionSession, supervisor: User, *, reason: str
 
 
 def queue_for(supervisor: User) -> list[SupervisionSession]:
+    """Submitted sessions, oldest first, with their trainees loaded in the same query (the page names each)."""
     return list(db.session.scalars(
-        sa.select(SupervisionSession).where(SupervisionSession.supervisor_id == supervisor.id,
+        sa.select(SupervisionSession).options(joinedload(SupervisionSession.trainee)).where(SupervisionSession.supervisor_id == supervisor.id,
                                             SupervisionSession.status == SessionStatus.SUBMITTED)
         .order_by(SupervisionSession.submitted_at)))
 
