@@ -336,8 +336,8 @@ def return_session(session: SupervisionSession, supervisor: User, *, reason: str
 def queue_for(supervisor: User) -> list[SupervisionSession]:
     """Submitted sessions, oldest first, with their trainees loaded in the same query (the page names each)."""
     return list(db.session.scalars(
-        sa.select(SupervisionSession).options(joinedload(SupervisionSession.trainee)).where(SupervisionSession.supervisor_id == supervisor.id,
-                                            SupervisionSession.status == SessionStatus.SUBMITTED)
+        sa.select(SupervisionSession).options(joinedload(SupervisionSession.trainee))
+        .where(SupervisionSession.supervisor_id == supervisor.id, SupervisionSession.status == SessionStatus.SUBMITTED)
         .order_by(SupervisionSession.submitted_at)))
 
 
