@@ -92,6 +92,17 @@ def programs_of(trainee: User) -> list[Cohort]:
         .order_by(Cohort.start_date, Cohort.id)))
 
 
+def programs_of_all(trainees: list[User]) -> list[Cohort]:
+    """Every cohort whose supervision rules apply to any of these trainees, with its course, in one query."""
+    if not trainees:
+        return []
+    return list(db.session.scalars(
+        sa.select(Cohort).options(joinedload(Cohort.course))
+        .where(Cohort.id.in_(sa.select(Enrollment.cohort_id).where(
+            Enrollment.user_id.in_([t.id for t in trainees]), Enrollment.status.in_(CURRENT_STATUSES))))
+        .order_by(Cohort.start_date, Cohort.id)))
+
+
 def rules_of(cohort: Cohort | None) -> dict:
     """The program's [supervision] rules; empty when it has none."""
     return ((cohort.course.rules or {}).get("supervision") or {}) if cohort else {}
