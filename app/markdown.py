@@ -8,6 +8,8 @@ text both go through here.
 from __future__ import annotations
 
 import re
+import threading
+from functools import lru_cache
 
 import markdown as md
 import nh3
@@ -43,8 +45,31 @@ def _check_url(tag: str, attr: str, value: str) -> str | None:
     return value
 
 
+_local = threading.local()
+
+
+def _converter() -> md.Markdown:
+    """One Markdown instance per thread, reset between documents: building one loads every extension,
+    which cost more than converting a typical post."""
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = md.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+    return converter
+
+
 def render_markdown(text: str | None, *, shift_headings: int = 0) -> Markup:
-    html = md.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    return _render(text or "", shift_headings)
+
+
+@lru_cache(maxsize=1024)
+def _render(text: str, shift_headings: int) -> Markup:
+    """The same text always gives the same HTML, so a page shown again (a lecture, a busy thread's posts)
+    is converted and sanitized once per process."""
+    converter = _converter()
+    try:
+        html = converter.convert(text)
+    finally:
+        converter.reset()
     if shift_headings:
         for level in range(6, 0, -1):
             new = min(level + shift_headings, 6)

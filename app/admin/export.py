@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from app.csvsafe import escape_cell
 from app.extensions import db
-from app.models import AuditEvent
+from app.models import AuditEvent, User
 
 HEADER = ["id", "time_utc", "actor_email", "actor_name", "action", "object_type", "object_id", "ip",
           "before", "after"]
@@ -34,18 +34,22 @@ def audit_csv(stmt: sa.Select, *, context: Callable[[], AbstractContextManager],
     last_id = None
     while True:
         with context():
-            page = stmt.order_by(None).order_by(AuditEvent.id.desc()).limit(batch)
+            # plain rows with the actor joined in: building ORM objects was most of the export's time
+            ids = stmt.order_by(None).with_only_columns(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(batch)
             if last_id is not None:
-                page = page.where(AuditEvent.id < last_id)
-            events = list(db.session.scalars(page))
-            for event in events:
-                actor = event.actor
+                ids = ids.where(AuditEvent.id < last_id)
+            page = (sa.select(AuditEvent.id, AuditEvent.created_at, User.email, User.name, AuditEvent.action,
+                              AuditEvent.object_type, AuditEvent.object_id, AuditEvent.ip, AuditEvent.before,
+                              AuditEvent.after)
+                    .outerjoin(User, User.id == AuditEvent.actor_id)
+                    .where(AuditEvent.id.in_(ids.scalar_subquery())).order_by(AuditEvent.id.desc()))
+            events = db.session.execute(page).all()
+            for (eid, created_at, email, name, action, object_type, object_id, ip, before, after) in events:
                 writer.writerow([escape_cell(v) for v in (
-                    event.id, event.created_at.isoformat(), actor.email if actor else "",
-                    actor.name if actor else "", event.action, event.object_type, event.object_id, event.ip,
-                    _json(event.before), _json(event.after))])
+                    eid, created_at.isoformat(), email or "", name or "", action, object_type, object_id, ip,
+                    _json(before), _json(after))])
         if events:
-            last_id = events[-1].id
+            last_id = events[-1][0]
             yield _take(buffer)
         if len(events) < batch:
             return

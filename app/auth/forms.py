@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import cache
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
@@ -43,9 +44,16 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
     submit = SubmitField("Change password")
 
 
-def _timezones() -> list[SelectChoice]:
-    zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
-    return [SelectChoice(z, z.replace("_", " ")) for z in zones]
+@cache
+def _known_zones() -> frozenset[str]:
+    """`available_timezones()` walks the tz database on disk at every call: once per process is enough."""
+    return frozenset(available_timezones())
+
+
+@cache
+def _timezones() -> tuple[SelectChoice, ...]:
+    zones = sorted(z for z in _known_zones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+    return tuple(SelectChoice(z, z.replace("_", " ")) for z in zones)
 
 
 class ProfileForm(FlaskForm):
@@ -56,8 +64,8 @@ class ProfileForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = _timezones()
+        self.timezone.choices = list(_timezones())
 
     def validate_timezone(self, field):
-        if field.data not in available_timezones():
+        if field.data not in _known_zones():
             raise ValidationError("Choose a time zone from the list.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import contains_eager
 
 from app import policy
 from app.certificates import clr, credential, keys, services, shares, transcript, verification
@@ -233,7 +234,9 @@ def signoff(cohort_id: int, user_id: int):
 @guard(policy.can_change_certificate_status)
 def admin_index():
     q = (request.args.get("q") or "").strip()
-    stmt = sa.select(Certificate).join(User, User.id == Certificate.user_id).order_by(Certificate.issued_at.desc())
+    stmt = (sa.select(Certificate).join(User, User.id == Certificate.user_id)
+            .options(contains_eager(Certificate.user))  # the page names each holder: no SELECT per row
+            .order_by(Certificate.issued_at.desc(), Certificate.id.desc()))
     if q:
         like = f"%{q.lower()}%"
         stmt = stmt.where(sa.or_(sa.func.lower(User.name).like(like), sa.func.lower(User.email).like(like),

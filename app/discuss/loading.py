@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from app import policy
 from app.extensions import db
@@ -31,7 +32,7 @@ def load_discussion(cohort_id: int, week: int) -> WeekContext:
 
 
 def load_thread(thread_id: int) -> ThreadContext:
-    thread = db.session.get(Thread, thread_id) or abort(404)
+    thread = db.session.get(Thread, thread_id, options=[joinedload(Thread.prompt)]) or abort(404)
     cohort, enrolled = load_cohort(thread.cohort_id)
     authorize(policy.can_read_discussion(current_user, cohort, is_enrolled=enrolled))
     # A trainee cannot reach a locked week's threads by guessing ids.

@@ -57,9 +57,8 @@ def week(cohort_id: int, week: int):
     ctx = load_discussion(cohort_id, week)
     if not ctx.is_open and not policy.can_teach(current_user, ctx.cohort):
         return redirect(url_for("learn.week", cohort_id=cohort_id, week=week))
-    if ctx.is_open:
-        services.open_prompt_threads(ctx.cohort, ctx.module)
-        db.session.commit()
+    if ctx.is_open and services.open_prompt_threads(ctx.cohort, ctx.module):
+        db.session.commit()  # the first look after the week opened (issue 17: this write belongs elsewhere)
     rows = services.list_threads(ctx.cohort, week, current_user)
     mine = None
     if ctx.enrolled:
@@ -99,16 +98,16 @@ def thread(thread_id: int):
             if post:
                 return _thread_redirect(post)
     number, per_page = request.args.get("page", 1, type=int), current_app.config["DISCUSSION_PAGE_SIZE"]
-    seen = services.last_read(ctx.thread, current_user)
-    services.mark_read(ctx.thread, current_user, services.newest_on_page(ctx.thread, number, per_page), seen)
-    notify.mark_thread_read(current_user, ctx.thread)
-    following = services.is_following(ctx.thread, current_user)
-    db.session.commit()  # before loading the page: a commit expires what it loaded
     page = services.thread_page(ctx.thread, number, per_page)
+    seen, following = services.reader_state(ctx.thread, current_user)
+    services.mark_read(ctx.thread, current_user, page.newest_id, seen)
+    notify.mark_thread_read(current_user, ctx.thread)
     window = current_app.config["DISCUSSION_EDIT_MINUTES"]
-    return render_template("discuss/thread.html", ctx=ctx, page=page, form=form, seen=seen,
+    body = render_template("discuss/thread.html", ctx=ctx, page=page, form=form, seen=seen,
                            following=following, action_form=ActionForm(),
                            edit_cutoff=utcnow() - timedelta(minutes=window), window=window)
+    db.session.commit()  # after rendering: a commit expires what the page loaded, which would load it again
+    return body
 
 
 @bp.get("/posts/<int:post_id>")

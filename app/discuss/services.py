@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app import audit
 from app.db import utcnow
@@ -57,19 +57,17 @@ def _insert_once(obj) -> bool:
 
 # Threads --------------------------------------------------------------------
 
-def open_prompt_threads(cohort: Cohort, module: Module) -> None:
-    """The week's prompts open their threads the first time anyone looks after the week opens."""
-    prompts = db.session.scalars(sa.select(DiscussionPrompt).where(
-        DiscussionPrompt.module_id == module.id, DiscussionPrompt.archived_at.is_(None))).all()
-    if not prompts:
-        return
-    existing = set(db.session.scalars(sa.select(Thread.prompt_id).where(
-        Thread.cohort_id == cohort.id, Thread.prompt_id.in_([p.id for p in prompts]))))
-    for prompt in prompts:
-        if prompt.id not in existing:
-            _insert_once(Thread(cohort_id=cohort.id, week=module.week, prompt_id=prompt.id,
-                                title=prompt.title, pinned=True))
+def open_prompt_threads(cohort: Cohort, module: Module) -> bool:
+    """The week's prompts open their threads the first time anyone looks after the week opens.
+    Returns whether a thread was opened (so that a view that opened none has nothing to commit)."""
+    missing = db.session.scalars(sa.select(DiscussionPrompt).where(
+        DiscussionPrompt.module_id == module.id, DiscussionPrompt.archived_at.is_(None),
+        ~sa.exists().where(Thread.cohort_id == cohort.id, Thread.prompt_id == DiscussionPrompt.id))).all()
+    for prompt in missing:
+        _insert_once(Thread(cohort_id=cohort.id, week=module.week, prompt_id=prompt.id,
+                            title=prompt.title, pinned=True))
     db.session.flush()
+    return bool(missing)
 
 
 @dataclass
@@ -193,13 +191,18 @@ class ThreadPage:
     pages: int
     total: int
 
+    @property
+    def newest_id(self) -> int:
+        """The largest post id shown (its posts and their replies): reading the page reads up to it."""
+        return max((r.id for p in self.posts for r in (p, *p.replies)), default=0)
+
 
 def thread_page(thread: Thread, page: int, per_page: int) -> ThreadPage:
     """One page of top-level posts with their replies and authors, in a fixed number of queries."""
     page, pages, total = _page_bounds(thread, page, per_page)
     posts = db.session.scalars(
         sa.select(Post).where(Post.thread_id == thread.id, Post.parent_id.is_(None))
-        .options(selectinload(Post.author), selectinload(Post.replies).selectinload(Post.author))
+        .options(joinedload(Post.author), selectinload(Post.replies).joinedload(Post.author))
         .order_by(Post.id).limit(per_page).offset((page - 1) * per_page)
     ).all()
     return ThreadPage(list(posts), page, pages, total)
@@ -210,15 +213,6 @@ def _page_bounds(thread: Thread, page: int, per_page: int) -> tuple[int, int, in
         Post.thread_id == thread.id, Post.parent_id.is_(None))) or 0
     pages = max(1, math.ceil(total / per_page))
     return min(max(page, 1), pages), pages, total
-
-
-def newest_on_page(thread: Thread, page: int, per_page: int) -> int:
-    """The largest post id shown on a page (its posts and their replies): reading the page reads up to it."""
-    page = max(page, 1)
-    tops = (sa.select(Post.id).where(Post.thread_id == thread.id, Post.parent_id.is_(None))
-            .order_by(Post.id).limit(per_page).offset((page - 1) * per_page)).scalar_subquery()
-    return db.session.scalar(sa.select(sa.func.max(Post.id)).where(
-        Post.thread_id == thread.id, sa.or_(Post.id.in_(tops), Post.parent_id.in_(tops)))) or 0
 
 
 def page_of(post: Post, per_page: int) -> int:
@@ -242,6 +236,14 @@ def mark_read(thread: Thread, user: User, up_to: int, previous: int) -> None:
     if not updated:
         _insert_once(ThreadRead(thread_id=thread.id, user_id=user.id, last_post_id=up_to))
     db.session.flush()
+
+
+def reader_state(thread: Thread, user: User) -> tuple[int, bool]:
+    """How far the user has read the thread and whether they follow it, in one statement."""
+    read = sa.select(ThreadRead.last_post_id).where(ThreadRead.thread_id == thread.id, ThreadRead.user_id == user.id)
+    follows = sa.select(ThreadFollow.id).where(ThreadFollow.thread_id == thread.id, ThreadFollow.user_id == user.id)
+    seen, following = db.session.execute(sa.select(read.scalar_subquery(), follows.exists())).one()
+    return seen or 0, bool(following)
 
 
 def is_following(thread: Thread, user: User) -> bool:

@@ -63,8 +63,13 @@ def trainee_progress(user: User, cohort: Cohort) -> TraineeProgress:
 
 
 def week_summary_for(user: User, ctx) -> dict:
-    p = trainee_progress(user, ctx.cohort)
-    return {"state": p.states.get(ctx.week, engine.NOT_STARTED), "requirements": p.week_requirements(ctx.week)}
+    """The trainee's state and requirements for one week: the engine only, without the dashboard's extras
+    (open weeks, the current week's module and session) that the week page has already loaded."""
+    plan = load_plan(ctx.cohort.course)
+    records = load_records(ctx.cohort, [user.id])[user.id]
+    reqs = engine.evaluate(records, plan)
+    states = engine.module_states(reqs, plan, records)
+    return {"state": states.get(ctx.week, engine.NOT_STARTED), "requirements": [r for r in reqs if r.week == ctx.week]}
 
 
 @dataclass

@@ -22,7 +22,7 @@ class AuditEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     action: Mapped[str] = mapped_column(sa.String(80), index=True)
-    object_type: Mapped[str] = mapped_column(sa.String(60))
+    object_type: Mapped[str] = mapped_column(sa.String(60), index=True)
     object_id: Mapped[str | None] = mapped_column(sa.String(60))
     before: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)

@@ -33,7 +33,7 @@ class CohortForm(FlaskForm):
     def __init__(self, *args, courses=(), instructors=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.course_id.choices = [SelectChoice(c.id, f"{c.title} (version {c.version})") for c in courses]
-        self.timezone.choices = _timezones()
+        self.timezone.choices = list(_timezones())
         self.instructors.choices = [SelectChoice(u.id, f"{u.name} ({u.email})") for u in instructors]
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit
@@ -196,13 +196,15 @@ class QueueItem:
 
 
 def queue_for(user: User) -> dict[SubmissionStatus, list[QueueItem]]:
-    """Open submissions in the user's cohorts, oldest first, grouped by what they wait for."""
+    """Open submissions in the user's cohorts, oldest first, grouped by what they wait for (without their
+    transcripts and reflections, which the queue does not show)."""
     subs = db.session.scalars(
         sa.select(RolePlaySubmission)
         .join(CohortInstructor, sa.and_(CohortInstructor.cohort_id == RolePlaySubmission.cohort_id,
                                         CohortInstructor.user_id == user.id))
         .where(RolePlaySubmission.status.in_(OPEN_STATUSES), RolePlaySubmission.trainee_id != user.id)
-        .options(selectinload(RolePlaySubmission.grades), selectinload(RolePlaySubmission.scenario),
+        .options(defer(RolePlaySubmission.transcript_md), defer(RolePlaySubmission.reflection_md),
+                 selectinload(RolePlaySubmission.grades), selectinload(RolePlaySubmission.scenario),
                  selectinload(RolePlaySubmission.trainee),
                  selectinload(RolePlaySubmission.cohort).selectinload(Cohort.staff))
         .order_by(RolePlaySubmission.submitted_at, RolePlaySubmission.id)).all()

@@ -171,8 +171,8 @@ def decide(session_id: int):
 @guard(policy.can_sign_off)
 def new_group_session():
     supervisees = services.supervisees_of(current_user)
-    form = GroupSessionForm(supervisees=supervisees, categories=services.categories_of(
-        [c for u in supervisees for c in services.programs_of(u)]))
+    form = GroupSessionForm(supervisees=supervisees,
+                            categories=services.categories_of(services.programs_of_all(supervisees)))
     if form.validate_on_submit():
         data = services.GroupInput(
             attendee_ids=form.attendee_ids.data or [], session_date=form.session_date.data,
@@ -246,9 +246,9 @@ def trainee_ledger(trainee_id: int):
 def statement():
     ledger = ledgers.ledger_for(current_user, _program_arg())
     record = ledgers.create_statement(ledger)
-    db.session.commit()
     pdf = ledgers.statement_pdf(ledger, record, url_for("supervision.verify_statement",
                                                         reference=record.reference, _external=True))
+    db.session.commit()  # after the PDF is built: a commit expires the ledger, which would reload row by row
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="hours-statement-{record.reference}.pdf"'})
 

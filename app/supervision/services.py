@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import audit
 from app.db import utcnow
@@ -89,6 +89,17 @@ def programs_of(trainee: User) -> list[Cohort]:
     return list(db.session.scalars(
         sa.select(Cohort).join(Enrollment, Enrollment.cohort_id == Cohort.id)
         .where(Enrollment.user_id == trainee.id, Enrollment.status.in_(CURRENT_STATUSES))
+        .order_by(Cohort.start_date, Cohort.id)))
+
+
+def programs_of_all(trainees: list[User]) -> list[Cohort]:
+    """Every cohort whose supervision rules apply to any of these trainees, with its course, in one query."""
+    if not trainees:
+        return []
+    return list(db.session.scalars(
+        sa.select(Cohort).options(joinedload(Cohort.course))
+        .where(Cohort.id.in_(sa.select(Enrollment.cohort_id).where(
+            Enrollment.user_id.in_([t.id for t in trainees]), Enrollment.status.in_(CURRENT_STATUSES))))
         .order_by(Cohort.start_date, Cohort.id)))
 
 
@@ -334,9 +345,10 @@ def return_session(session: SupervisionSession, supervisor: User, *, reason: str
 
 
 def queue_for(supervisor: User) -> list[SupervisionSession]:
+    """Submitted sessions, oldest first, with their trainees loaded in the same query (the page names each)."""
     return list(db.session.scalars(
-        sa.select(SupervisionSession).where(SupervisionSession.supervisor_id == supervisor.id,
-                                            SupervisionSession.status == SessionStatus.SUBMITTED)
+        sa.select(SupervisionSession).options(joinedload(SupervisionSession.trainee))
+        .where(SupervisionSession.supervisor_id == supervisor.id, SupervisionSession.status == SessionStatus.SUBMITTED)
         .order_by(SupervisionSession.submitted_at)))
 
 
