@@ -1,7 +1,7 @@
 """audit log: an index on object_type, for its filter and the list of types the filter offers
 
 Revision ID: a17e0b5c9d21
-Revises: 7d2e5f8a1c33
+Revises: b8d4f2a6c9e1
 Create Date: 2026-11-28 10:00:00
 
 The audit page offers a filter by object type and lists the types that occur; without an index
@@ -11,7 +11,7 @@ from alembic import op
 
 
 revision = 'a17e0b5c9d21'
-down_revision = '7d2e5f8a1c33'
+down_revision = 'b8d4f2a6c9e1'
 branch_labels = None
 depends_on = None
 
