@@ -108,9 +108,9 @@ def learner_record(user: User, cohort: Cohort, settings, *, now: datetime) -> st
 
     key: IssuerKey = keys.current_key(settings.key_dir, create=settings.create_key)
     rules = cohort.course.rules or {}
+    shown = competencies.standing(user.id, cohort)
     record = build(user=user, cohort=cohort, cert=services.standing_certificate(user.id, cohort),
-                   demonstrated=competencies.demonstrated(user.id, cohort),
-                   level_words=competencies.level_words(cohort),
+                   demonstrated=shown.demonstrated, level_words=shown.level_words,
                    texts=services.certificate_texts(rules, cohort.course.title),
                    issuer={"did": key.did, "name": settings.name, "description": services.ISSUER_DESCRIPTION},
                    base_url=settings.base_url, now=now)

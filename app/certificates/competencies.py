@@ -79,25 +79,25 @@ def demonstrated_level(rules: dict) -> int:
     return int((rules.get("competencies") or {}).get("level", 2))
 
 
-def level_words(cohort: Cohort) -> str:
-    """The demonstrated level in words: "level 3 (Competent)"."""
-    level = demonstrated_level(cohort.course.rules or {})
-    levels = db.session.scalar(sa.select(Rubric.levels).where(Rubric.course_id == cohort.course_id,
-                                                              Rubric.archived_at.is_(None))) or []
-    label = next((lv["label"] for lv in levels if lv["value"] == level), "")
-    return f"level {level}" + (f" ({label})" if label else "")
+@dataclass(frozen=True)
+class Standing:
+    """The criteria demonstrated, and the demonstrated level in words ("level 3 (Competent)")."""
+
+    demonstrated: list[Demonstrated]
+    level_words: str
 
 
-def demonstrated(user_id: int, cohort: Cohort) -> list[Demonstrated]:
+def standing(user_id: int, cohort: Cohort) -> Standing:
     """Rubric criteria this trainee reached the program's demonstrated level on, in a graded role-play of
-    this cohort: the first time they did, at the best level they reached. Three queries."""
+    this cohort: the first time they did, at the best level they reached. Four queries."""
     rules = cohort.course.rules or {}
     threshold = demonstrated_level(rules)
     rubric = db.session.scalar(sa.select(Rubric).where(Rubric.course_id == cohort.course_id,
                                                        Rubric.archived_at.is_(None)))
     if rubric is None:
-        return []
+        return Standing([], f"level {threshold}")
     labels = {lv["value"]: lv["label"] for lv in rubric.levels or []}
+    words = f"level {threshold}" + (f" ({labels[threshold]})" if threshold in labels else "")
     criteria = db.session.scalars(sa.select(RubricCriterion).where(
         RubricCriterion.rubric_id == rubric.id, RubricCriterion.archived_at.is_(None))
         .order_by(RubricCriterion.position)).all()
@@ -116,6 +116,6 @@ def demonstrated(user_id: int, cohort: Cohort) -> list[Demonstrated]:
                 continue
             first = best.get(key)
             best[key] = (max(level, first[0]), first[1]) if first else (level, on)
-    return [Demonstrated(c.key, c.title, best[c.key][0], labels.get(best[c.key][0], str(best[c.key][0])),
-                         best[c.key][1], criterion_aligns(rules, c.key))
-            for c in criteria if c.key in best]
+    return Standing([Demonstrated(c.key, c.title, best[c.key][0], labels.get(best[c.key][0], str(best[c.key][0])),
+                                  best[c.key][1], criterion_aligns(rules, c.key))
+                     for c in criteria if c.key in best], words)

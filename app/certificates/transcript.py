@@ -144,6 +144,7 @@ def transcript_for(user: User, cohort: Cohort) -> Transcript:
     cats = sup_rules.get("categories", [])
     aligned = competencies.category_aligns(rules)
     quizzes = [w for w in plan.weeks if w.quiz_pass_percent is not None]
+    shown = competencies.standing(user.id, cohort)
     return Transcript(
         holder=user.name, course=cohort.course.title, version=cohort.course.version, cohort=cohort.name,
         starts=cohort.start_date, ends=cohort.start_date + timedelta(weeks=len(plan.weeks)) - timedelta(days=1),
@@ -157,6 +158,5 @@ def transcript_for(user: User, cohort: Cohort) -> Transcript:
         categories=[CategoryLine(c["label"], _hours(tally.by_category.get(c["key"], 0)), c.get("min_hours", 0),
                                  aligned.get(c["key"], [])) for c in cats],
         sessions=_sessions(user, cohort, {c["key"]: c["label"] for c in cats}),
-        demonstrated=competencies.demonstrated(user.id, cohort),
-        demonstrated_level=competencies.level_words(cohort))
+        demonstrated=shown.demonstrated, demonstrated_level=shown.level_words)
 

@@ -39,8 +39,10 @@ CEILINGS: dict[tuple[str, str], int] = {
     ("certificates.cohort_certification", "instructor"): 22,
     ("certificates.cohort_certification", "org_admin"): 21,
     ("certificates.cohort_certification", "admin"): 21,
-    ("certificates.mine", "trainee"): 23,
-    ("certificates.transcript_pdf", "trainee"): 18,
+    # + the trainee's organization, for "share with your organization" (issue 14)
+    ("certificates.mine", "trainee"): 24,
+    # + sessions with each supervisor's credential, role-play minutes and the competencies (issue 14)
+    ("certificates.transcript_pdf", "trainee"): 23,
     ("discuss.thread", "trainee"): 11,
     ("discuss.thread", "instructor"): 11,
     ("discuss.week", "trainee"): 26,
