@@ -30,6 +30,13 @@ CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives real Chromium through Playwright")
+    config.addinivalue_line("markers", "runs_last: checks what the other tests of its file did; runs after them")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The suite runs in a random order (pytest-randomly); a `runs_last` test still runs after the rest."""
+    items.sort(key=lambda item: item.get_closest_marker("runs_last") is not None)
 
 
 @pytest.fixture(scope="session")
