@@ -80,6 +80,7 @@ class Config:
     ISSUER_KEY_DIR = os.environ.get("ISSUER_KEY_DIR", str(BASE_DIR / "instance" / "issuer-keys"))
     ISSUER_KEY_AUTOCREATE = _bool("ISSUER_KEY_AUTOCREATE", False)
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
+    HSTS_MAX_AGE = 0  # production sends Strict-Transport-Security (below); development serves plain HTTP
 
 
 class DevelopmentConfig(Config):
@@ -109,6 +110,8 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    #: Strict-Transport-Security on every answer (browsers then refuse plain HTTP to this host); 0 sends none
+    HSTS_MAX_AGE = int(os.environ.get("HSTS_MAX_AGE", str(365 * 24 * 3600)))
 
 
 CONFIGS = {

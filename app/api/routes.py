@@ -13,6 +13,7 @@ from app.api.openapi import document
 from app.errors import DomainError
 from app.extensions import csrf, db, limiter
 from app.guards import guard
+from app.inputs import db_int
 from app.models import Cohort
 from app.partners.roster import enroll_one
 
@@ -70,8 +71,8 @@ def authenticate():
 
 
 def paginated(stmt, to_json):
-    page = request.args.get("page", 1, type=int)
-    per_page = request.args.get("per_page", 50, type=int)
+    page = request.args.get("page", 1, type=db_int)  # within the database's range: a huge page is page 1
+    per_page = request.args.get("per_page", 50, type=db_int)
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         abort(400, f"page must be 1 or more and per_page between 1 and {MAX_PER_PAGE}.")
     result = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
