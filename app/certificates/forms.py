@@ -25,7 +25,7 @@ class StatusForm(Form):
 
 class VerifyForm(Form):
     token = TextAreaField("Serial, certificate ID, verification link or the credential itself",
-                          description="For example TMC-2026-000123, or everything in the Open Badge (.jwt) file.")
+                          description="For example TMC-2026-7K3M-9QXD, or everything in the Open Badge (.jwt) file.")
     upload = FileField("Or upload a file", description="The Open Badge file (.jwt or .txt) or the certificate PDF, "
                                                         "up to 2 MB.",
                        render_kw={"accept": ".jwt,.txt,.pdf,text/plain,application/pdf"})

@@ -18,7 +18,7 @@ from app.models import Certificate
 
 MAX_TEXT = 20_000
 MAX_UPLOAD = 2 * 1024 * 1024
-SERIAL = re.compile(r"\b([A-Z]{2,10}-\d{4}-\d{6})\b", re.IGNORECASE)
+SERIAL = re.compile(r"\b([A-Z]{2,10}-\d{4}-(?:\d{6}|[0-9A-Z]{4}-[0-9A-Z]{4}))\b", re.IGNORECASE)  # earlier | random
 UUID = re.compile(r"^(?:urn:uuid:)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$", re.IGNORECASE)
 LINK = re.compile(r"/verify/([A-Za-z0-9-]{1,64})/?(?:[?#].*)?$")
 JWT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
