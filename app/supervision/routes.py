@@ -246,7 +246,7 @@ def trainee_ledger(trainee_id: int):
 @guard(policy.can_log_supervision)
 def statement():
     ledger = ledgers.ledger_for(current_user, _program_arg())
-    record = ledgers.create_statement(ledger)
+    record = ledgers.create_statement(ledger, secret=current_app.config["SECRET_KEY"])
     db.session.commit()
     pdf = ledgers.statement_pdf(ledger, record, url_for("supervision.verify_statement",
                                                         reference=record.reference, _external=True))
