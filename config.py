@@ -88,6 +88,7 @@ class Config:
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
     #: the background job queue: an embedded SQLite file (one node), or redis://host:6379/0 (several nodes)
     JOBS_URL = os.environ.get("JOBS_URL", f"sqlite:///{BASE_DIR / 'instance' / 'jobs.db'}")
+    HSTS_MAX_AGE = 0  # production sends Strict-Transport-Security (below); development serves plain HTTP
 
 
 class DevelopmentConfig(Config):
@@ -117,6 +118,8 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    #: Strict-Transport-Security on every answer (browsers then refuse plain HTTP to this host); 0 sends none
+    HSTS_MAX_AGE = int(os.environ.get("HSTS_MAX_AGE", str(365 * 24 * 3600)))
 
 
 CONFIGS = {

@@ -24,7 +24,9 @@ def create_app(config_class=None) -> Flask:
             "SECRET_KEY is not set. Set it in the environment (APP_ENV=development uses a dev key)."
         )
     os.makedirs(app.instance_path, exist_ok=True)
+    from app.inputs import install_converters
 
+    install_converters(app.url_map)  # before any route: bounded <int:...>, no control characters in <string:...>
     register_extensions(app)
     register_blueprints(app)
     register_cli(app)
@@ -97,6 +99,10 @@ def register_cli(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
+    from app.inputs import refuse_hostile_text
+
+    app.before_request(refuse_hostile_text)
+
     @app.after_request
     def security_headers(response):
         h = response.headers
@@ -108,6 +114,8 @@ def register_request_hooks(app: Flask) -> None:
         h.setdefault("X-Content-Type-Options", "nosniff")
         h.setdefault("Referrer-Policy", "same-origin")
         h.setdefault("X-Frame-Options", "DENY")
+        if app.config.get("HSTS_MAX_AGE"):
+            h.setdefault("Strict-Transport-Security", f"max-age={app.config['HSTS_MAX_AGE']}; includeSubDomains")
         if current_user.is_authenticated and request.endpoint != "static":
             h["Cache-Control"] = "no-store"
         return response

@@ -100,14 +100,24 @@ def app(database_url, tmp_path_factory):
 
 
 def _empty_all_tables() -> None:
+    """Empty every table, the append-only audit log included: its triggers refuse that, so this test-only
+    cleanup steps around them (PostgreSQL: replica mode, which fires no ordinary trigger, for this
+    transaction only; SQLite: the triggers are dropped and re-created in the same transaction)."""
+    from app.models.audit import SQLITE_TRIGGERS
+
     tables = _db.metadata.sorted_tables
     with _db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
             conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
+            for name in SQLITE_TRIGGERS:
+                conn.execute(sa.text(f"DROP TRIGGER IF EXISTS {name}"))
             for table in reversed(tables):
                 conn.execute(table.delete())
+            for ddl in SQLITE_TRIGGERS.values():
+                conn.execute(sa.text(ddl))
 
 
 @pytest.fixture

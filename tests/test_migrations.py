@@ -120,3 +120,52 @@ def test_migrations_keep_and_attribute_existing_data(empty_database):
         with db.engine.connect() as conn:
             assert conn.execute(sa.text("SELECT cohort_id FROM supervision_sessions")).scalar() == 1
         db.engine.dispose()
+
+
+AUDIT_CHAIN_REVISION = "d693540f4d94"  # the audit log's hash chain and append-only triggers
+
+
+def test_the_audit_chain_migration_chains_existing_entries_and_locks_the_table(empty_database):
+    """Entries written before the chain existed are chained in id order, `verify` finds the log whole,
+    and from then on the database itself refuses to change or remove an entry."""
+    from app.audit import verify_chain
+
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = empty_database
+
+    app = create_app(Config)
+    with app.app_context():
+        upgrade(revision="7d2e5f8a1c33")
+        meta = sa.MetaData()
+        meta.reflect(db.engine)
+        t = meta.tables
+        with db.engine.begin() as conn:
+            conn.execute(t["users"].insert(), _fill(t["users"], id=1, email="u1@example.org", role="admin"))
+            for i in range(1, 2502):  # more than two of the migration's batches
+                conn.execute(t["audit_events"].insert(), _fill(
+                    t["audit_events"], id=i, action=f"a{i}", object_type="Thing", object_id=str(i),
+                    actor_id=1 if i % 2 else None, after={"n": i, "name": "Zoë"} if i % 3 else None,
+                    ip="203.0.113.9"))
+        upgrade()
+        report = verify_chain()
+        assert report.whole and report.entries == 2501 and report.head_id == 2501, report
+        with db.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT prev_hash FROM audit_events WHERE id = 1")).scalar() == "0" * 64
+        for statement in ("UPDATE audit_events SET action = 'x' WHERE id = 7", "DELETE FROM audit_events WHERE id = 7"):
+            with pytest.raises(sa.exc.DBAPIError, match="append-only"), db.engine.begin() as conn:
+                conn.execute(sa.text(statement))
+        from app.audit import record
+        from app.models import User
+
+        record("after.migration", db.session.get(User, 1))
+        db.session.commit()
+        assert verify_chain().entries == 2502
+        db.session.remove()
+        downgrade(revision="7d2e5f8a1c33")
+        with db.engine.begin() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM audit_events")).scalar() == 2502
+            conn.execute(sa.text("DELETE FROM audit_events WHERE id = 2502"))  # no trigger any more
+        upgrade()
+        assert verify_chain().whole
+        db.session.remove()
+        db.engine.dispose()

@@ -12,6 +12,7 @@ from app.admin.routes import bp
 from app.db import utcnow
 from app.extensions import db
 from app.guards import guard
+from app.inputs import page_number
 
 
 def _filter() -> tuple[AuditFilterForm, queries.AuditFilter]:
@@ -28,7 +29,7 @@ def _filter() -> tuple[AuditFilterForm, queries.AuditFilter]:
 @guard(policy.can_administer)
 def audit():
     form, f = _filter()
-    page = db.paginate(queries.audit_query(f), page=request.args.get("page", 1, type=int), per_page=50,
+    page = db.paginate(queries.audit_query(f), page=request.args.get("page", 1, type=page_number), per_page=50,
                        error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("admin/audit.html", form=form, page=page, args=args)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -15,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.admin.services import STAFF_ROLES
+from app.forms import Form
 from app.models import Role
 from app.supervision.forms import CheckboxesField
 
@@ -26,7 +26,7 @@ def _org_choices(orgs, *, blank: str) -> list[SelectChoice]:
         SelectChoice(o.id, o.name + ("" if o.is_active else " (deactivated)")) for o in orgs]
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(Form):
     name = StringField("Name", validators=[DataRequired(message="Enter the organization's name."),
                                            Length(max=160)])
     seats = IntegerField("Seats", default=0, validators=[InputRequired(message="Enter a number of seats."),
@@ -35,13 +35,13 @@ class OrganizationForm(FlaskForm):
     submit = SubmitField("Create organization")
 
 
-class EditOrganizationForm(FlaskForm):
+class EditOrganizationForm(Form):
     name = StringField("Name", validators=[DataRequired(message="Enter the organization's name."),
                                            Length(max=160)])
     submit = SubmitField("Save")
 
 
-class SeatsForm(FlaskForm):
+class SeatsForm(Form):
     change = RadioField("Change", choices=[SelectChoice("grant", "Grant seats"), SelectChoice("remove", "Remove seats")],
                         default="grant")
     seats = IntegerField("Number of seats", validators=[InputRequired(message="Enter a number of seats."),
@@ -61,7 +61,7 @@ class SeatsForm(FlaskForm):
         return -self.seats.data if self.change.data == "remove" else self.seats.data
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     name = StringField("Full name", validators=[DataRequired(message="Enter their name."), Length(max=120)])
     email = EmailField("Email", validators=[DataRequired(message="Enter their email address."),
                                             Email(check_deliverability=False), Length(max=254)])
@@ -78,7 +78,7 @@ class StaffForm(PersonForm):
         self.organization_id.choices = _org_choices(organizations, blank="None (platform staff)")
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField("Role", choices=[SelectChoice(r.value, r.label) for r in Role])
     organization_id = SelectField("Organization", coerce=int, validators=[Optional()],
                                   description="Organization admins and trainees need one.")
@@ -89,12 +89,12 @@ class RoleForm(FlaskForm):
         self.organization_id.choices = _org_choices(organizations, blank="None")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     confirm = BooleanField("Yes, I am sure", validators=[DataRequired(message="Tick the box to confirm.")])
     submit = SubmitField("Deactivate")
 
 
-class StaffAssignmentForm(FlaskForm):
+class StaffAssignmentForm(Form):
     instructors = CheckboxesField("Instructors", coerce=int)
     lead_id = SelectField("Lead instructor", coerce=int, validators=[Optional()])
     submit = SubmitField("Save instructors")
@@ -107,7 +107,7 @@ class StaffAssignmentForm(FlaskForm):
             SelectChoice(u.id, u.name) for u in instructors]
 
 
-class PeopleSearchForm(FlaskForm):
+class PeopleSearchForm(Form):
     class Meta:
         csrf = False  # a GET search form changes nothing
 
@@ -118,7 +118,7 @@ class PeopleSearchForm(FlaskForm):
                                             SelectChoice("deactivated", "Deactivated")], validators=[Optional()])
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     class Meta:
         csrf = False
 

@@ -12,6 +12,7 @@ from app.admin.routes import bp, committed, invitation
 from app.extensions import db
 from app.forms import ActionForm
 from app.guards import guard
+from app.inputs import db_int, page_number
 from app.models import Organization, Role, User
 
 
@@ -29,8 +30,8 @@ def people():
     form = PeopleSearchForm(request.args)
     form.validate()
     stmt = queries.people_query(form.q.data or "", role=form.role.data or "", status=form.status.data or "",
-                                org_id=request.args.get("org", type=int))
-    page = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=25, error_out=False)
+                                org_id=request.args.get("org", type=db_int))
+    page = db.paginate(stmt, page=request.args.get("page", 1, type=page_number), per_page=25, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("admin/people.html", form=form, page=page, args=args,
                            cohort_counts=queries.cohort_counts_for([u.id for u in page.items]))

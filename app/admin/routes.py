@@ -19,6 +19,7 @@ from app.cohorts.services import visible_cohorts_query
 from app.extensions import db
 from app.forms import ActionForm
 from app.guards import guard
+from app.inputs import page_number
 from app.main.services import seat_history, seats_in_use
 from app.models import Cohort, Organization, Role
 from app.pacing import cohort_today, week_number
@@ -160,7 +161,7 @@ def week_of(cohort: Cohort) -> int:
 @bp.get("/cohorts")
 @guard(policy.can_administer)
 def cohorts():
-    page = db.paginate(visible_cohorts_query(current_user), page=request.args.get("page", 1, type=int),
+    page = db.paginate(visible_cohorts_query(current_user), page=request.args.get("page", 1, type=page_number),
                        per_page=25, error_out=False)
     return render_template("admin/cohorts.html", page=page, week_of=week_of,
                            counts=queries.enrollment_counts([c.id for c in page.items]))

@@ -18,6 +18,7 @@ from app.db import utcnow
 from app.errors import DomainError
 from app.extensions import csrf, db, limiter
 from app.guards import guard
+from app.inputs import db_int
 from app.models import Cohort
 from app.partners.roster import enroll_one
 
@@ -77,8 +78,8 @@ def authenticate():
 def paginated(stmt, to_json=None, *, page_json=None):
     """A page of `stmt`'s rows as JSON: each by `to_json`, or the whole page at once by `page_json` (so that
     what the rows need is loaded in one query for the page, not one per row)."""
-    page = request.args.get("page", 1, type=int)
-    per_page = request.args.get("per_page", 50, type=int)
+    page = request.args.get("page", 1, type=db_int)  # within the database's range: a huge page is page 1
+    per_page = request.args.get("per_page", 50, type=db_int)
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         abort(400, f"page must be 1 or more and per_page between 1 and {MAX_PER_PAGE}.")
     result = db.paginate(stmt, page=page, per_page=per_page, error_out=False)

@@ -3,21 +3,21 @@ from __future__ import annotations
 from functools import cache
 from zoneinfo import available_timezones
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from app.auth.services import MIN_PASSWORD_LENGTH
+from app.forms import Form
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired()])
     submit = SubmitField("Sign in")
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
     submit = SubmitField("Send reset link")
 
@@ -35,11 +35,11 @@ class NewPasswordMixin:
     )
 
 
-class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+class ResetPasswordForm(NewPasswordMixin, Form):
     submit = SubmitField("Set new password")
 
 
-class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+class ChangePasswordForm(NewPasswordMixin, Form):
     current_password = PasswordField("Current password", validators=[DataRequired()])
     submit = SubmitField("Change password")
 
@@ -56,7 +56,7 @@ def _timezones() -> tuple[SelectChoice, ...]:
     return tuple(SelectChoice(z, z.replace("_", " ")) for z in zones)
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
     timezone = SelectField("Time zone", validators=[DataRequired()],
                            description="Live session times are shown in this zone.")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
@@ -14,16 +12,11 @@ from app.errors import DomainError
 from app.extensions import db, limiter
 from app.forms import ActionForm
 from app.guards import guard
+from app.inputs import safe_next
 from app.learn.calendar import feed_token
 from app.models import TokenPurpose
 
 bp = Blueprint("auth", __name__, template_folder="templates")
-
-
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("main.dashboard")
 
 
 def _login_limit() -> str:
@@ -62,7 +55,7 @@ def login():
         if user is None:
             flash("That email and password do not match an active account.", "error")
         else:
-            next_url = _safe_next(request.args.get("next"))
+            next_url = safe_next(request.args.get("next"), url_for("main.dashboard"))
             session.clear()  # a fresh session on every sign-in
             login_user(user)
             services.record_login(user)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, url_for
-from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
@@ -13,7 +12,7 @@ from app.catalog import services
 from app.db import utcnow
 from app.errors import DomainError
 from app.extensions import db, limiter
-from app.forms import ActionForm
+from app.forms import ActionForm, Form
 from app.guards import guard
 from app.models import Cohort
 
@@ -21,7 +20,7 @@ bp = Blueprint("catalog", __name__, url_prefix="/catalog", template_folder="temp
 CONFIRM_HOURS = 48
 
 
-class SignupForm(FlaskForm):
+class SignupForm(Form):
     name = StringField("Full name", validators=[DataRequired(message="Enter your name."), Length(max=120)])
     email = EmailField("Email", validators=[DataRequired(message="Enter your email address."),
                                             Email(check_deliverability=False, message="Enter a valid email address."),

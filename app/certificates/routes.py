@@ -19,6 +19,7 @@ from app.eligibility.records import load_plan, load_records
 from app.extensions import db, limiter
 from app.forms import ActionForm
 from app.guards import authorize, guard, not_found_unless
+from app.inputs import page_number
 from app.learn.loading import load_cohort
 from app.main.services import trainee_enrollments
 from app.models import Certificate, CertificateStatus, TranscriptShare, User
@@ -241,7 +242,7 @@ def admin_index():
         like = f"%{q.lower()}%"
         stmt = stmt.where(sa.or_(sa.func.lower(User.name).like(like), sa.func.lower(User.email).like(like),
                                  sa.func.lower(Certificate.serial).like(like)))
-    page = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=25, error_out=False)
+    page = db.paginate(stmt, page=request.args.get("page", 1, type=page_number), per_page=25, error_out=False)
     return render_template("certificates/admin_index.html", page=page, q=q, today=utcnow().date())
 
 

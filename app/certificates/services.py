@@ -8,6 +8,7 @@ triggers at once still make one certificate.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -130,11 +131,27 @@ def _snapshot(user: User, cohort: Cohort, records: engine.TraineeRecords, plan: 
     }
 
 
+#: Crockford's base32: digits and capitals without I, L, O and U, which read as other characters
+SERIAL_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_serial(prefix: str, year: int) -> str:
+    """`PREFIX-YEAR-XXXX-XXXX`, 40 random bits: serials cannot be listed from the verify page by counting.
+    (Those issued before were `PREFIX-YEAR-NNNNNN` from the row id; they keep their serial and verify.)"""
+    for _ in range(20):  # a collision in 2**40 is already unlikely; twenty in a row means something else is wrong
+        code = "".join(secrets.choice(SERIAL_ALPHABET) for _ in range(8))
+        serial = f"{prefix}-{year}-{code[:4]}-{code[4:]}"
+        if db.session.scalar(sa.select(Certificate.id).where(Certificate.serial == serial)) is None:
+            return serial
+    raise RuntimeError("no unused certificate serial found in 20 tries")
+
+
 def _issue(user: User, cohort: Cohort, records: engine.TraineeRecords, plan: engine.CoursePlan,
            settings: IssuerSettings, now: datetime) -> Certificate | None:
     rules = plan.rules.get("certificate", {})
     valid_until = expiry_date(now, int(rules.get("valid_years", 2)))
-    cert = Certificate(uuid=str(uuid.uuid4()), user_id=user.id, cohort_id=cohort.id, course_id=cohort.course_id,
+    cert = Certificate(uuid=str(uuid.uuid4()), serial=new_serial(rules.get("serial_prefix", "CERT"), now.year),
+                       user_id=user.id, cohort_id=cohort.id, course_id=cohort.course_id,
                        course_version=cohort.course.version, active_key=_active_key(user.id, cohort),
                        issued_at=now, valid_until=valid_until,
                        snapshot=_snapshot(user, cohort, records, plan, now, valid_until))
@@ -144,7 +161,6 @@ def _issue(user: User, cohort: Cohort, records: engine.TraineeRecords, plan: eng
             db.session.flush()
     except IntegrityError:
         return None  # another trigger issued it a moment ago
-    cert.serial = f"{rules.get('serial_prefix', 'CERT')}-{now.year}-{cert.id:06d}"
     key = keys.current_key(settings.key_dir, create=settings.create_key)
     cert.credential_jwt = credential.sign(credential_for(cert, key, settings), key)
     cert.key_id = key.kid

@@ -40,7 +40,7 @@ DECODE_SIDE = 2048
 #: how many pages of a PDF, and how many of their images, are searched for a QR code
 PDF_PAGES = 2
 PDF_IMAGES = 4
-SERIAL = re.compile(r"\b([A-Z]{2,10}-\d{4}-\d{6})\b", re.IGNORECASE)
+SERIAL = re.compile(r"\b([A-Z]{2,10}-\d{4}-(?:\d{6}|[0-9A-Z]{4}-[0-9A-Z]{4}))\b", re.IGNORECASE)  # earlier | random
 UUID = re.compile(r"^(?:urn:uuid:)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$", re.IGNORECASE)
 LINK = re.compile(r"/verify/([A-Za-z0-9-]{1,64})/?(?:[?#].*)?$")
 JWT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")

@@ -1,10 +1,11 @@
-"""`flask` command groups: backup, catalog, certificates, course, demo, discuss, jobs, mail, orgs, roleplay, supervision,
-users."""
+"""`flask` command groups: audit, backup, catalog, certificates, course, demo, discuss, jobs, mail, orgs, roleplay,
+supervision, users."""
 
 from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from app.cli.audit import audit_cli
     from app.cli.backup import backup_cli
     from app.cli.catalog import catalog_cli
     from app.cli.certificates import certificates_cli
@@ -19,7 +20,7 @@ def register(app: Flask) -> None:
 
     guard_downgrade()
     for group in (course_cli, demo_cli, mail_cli, supervision_cli, certificates_cli, roleplay_cli, discuss_cli,
-                  users_cli, orgs_cli, catalog_cli, jobs_cli, backup_cli):
+                  users_cli, orgs_cli, catalog_cli, jobs_cli, backup_cli, audit_cli):
         app.cli.add_command(group)
 
 

@@ -9,6 +9,7 @@ from app import policy
 from app.cohorts import services
 from app.extensions import db
 from app.guards import guard, not_found_unless
+from app.inputs import page_number
 from app.models import Cohort
 from app.pacing import cohort_today, week_number
 
@@ -19,7 +20,7 @@ bp = Blueprint("cohorts", __name__, url_prefix="/cohorts", template_folder="temp
 @guard(policy.can_list_cohorts)
 def index():
     page = db.paginate(services.visible_cohorts_query(current_user),
-                       page=request.args.get("page", 1, type=int), per_page=20, error_out=False)
+                       page=request.args.get("page", 1, type=page_number), per_page=20, error_out=False)
     return render_template("cohorts/index.html", page=page, week_of=_week_of)
 
 

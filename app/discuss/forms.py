@@ -1,18 +1,18 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from app.forms import Form
 from app.models import EmailMode
 
 MARKDOWN_HELP = ("Markdown works: **bold**, *italic*, lists, > quotes, [links](https://example.org). "
                  "Mention someone in your cohort with @ and their name, e.g. @Tara Trainee.")
 
 
-class PostForm(FlaskForm):
+class PostForm(Form):
     body = TextAreaField("Your post", validators=[InputRequired(message="Write something before posting.")],
                          description=MARKDOWN_HELP)
     preview = SubmitField("Preview")
@@ -37,7 +37,7 @@ class ThreadForm(PostForm):
     submit = SubmitField("Start the thread")
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     reason = TextAreaField("Why are you reporting this post?", validators=[
         InputRequired(message="Say briefly why, so the instructors can act on it."),
         Length(max=1000, message="Keep it under 1,000 characters.")],
@@ -45,7 +45,7 @@ class ReportForm(FlaskForm):
     submit = SubmitField("Send the report")
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     replies = BooleanField("Replies to my posts")
     mentions = BooleanField("When someone @mentions me")
     followed = BooleanField("New posts in threads I follow")

@@ -16,6 +16,7 @@ from app.discuss.services import DiscussionRefused
 from app.extensions import db
 from app.forms import ActionForm
 from app.guards import authorize, guard
+from app.inputs import page_number
 from app.learn.loading import load_cohort
 from app.learn.progress import trainee_progress
 from app.models import EmailMode
@@ -97,7 +98,7 @@ def thread(thread_id: int):
                                                **_publishing()), "Posted.")
             if post:
                 return _thread_redirect(post)
-    number, per_page = request.args.get("page", 1, type=int), current_app.config["DISCUSSION_PAGE_SIZE"]
+    number, per_page = request.args.get("page", 1, type=page_number), current_app.config["DISCUSSION_PAGE_SIZE"]
     page = services.thread_page(ctx.thread, number, per_page)
     seen, following = services.reader_state(ctx.thread, current_user)
     services.mark_read(ctx.thread, current_user, page.newest_id, seen)

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, FloatField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from app.forms import Form
 from app.models import ExceptionKind
 
 
-class GrantForm(FlaskForm):
+class GrantForm(Form):
     kind = SelectField("Exception", choices=[SelectChoice(k.value, k.label) for k in ExceptionKind])
     item = SelectField("For", validate_choice=False)
     days = IntegerField("Extra days (extensions)", validators=[Optional(), NumberRange(min=1, max=365)])
@@ -20,14 +20,14 @@ class GrantForm(FlaskForm):
 
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     reason = TextAreaField("Why revoke it?", validators=[InputRequired(message="Write the reason."), Length(max=2000)])
     confirm = BooleanField("I understand the trainee loses this exception.",
                            validators=[InputRequired(message="Tick the box to confirm.")])
     submit = SubmitField("Revoke")
 
 
-class AccommodationForm(FlaskForm):
+class AccommodationForm(Form):
     quiz_time_factor = FloatField("Extended time on timed quizzes (factor)", default=1.0,
                                   validators=[InputRequired(), NumberRange(min=1, max=4)],
                                   description="1 is no extension; 1.5 gives half as much time again.")
@@ -38,7 +38,7 @@ class AccommodationForm(FlaskForm):
     submit = SubmitField("Save accommodations")
 
 
-class DeferForm(FlaskForm):
+class DeferForm(Form):
     cohort_id = SelectField("Later cohort of the same program", coerce=int, validate_choice=False)
     reason = TextAreaField("Reason", validators=[InputRequired(message="Write the reason."), Length(max=2000)])
     submit = SubmitField("Defer to this cohort")

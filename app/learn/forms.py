@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, URLField
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 
+from app.forms import Form
 
-class LiveSessionForm(FlaskForm):
+
+class LiveSessionForm(Form):
     starts_local = DateTimeLocalField("Starts (cohort's local time)", format="%Y-%m-%dT%H:%M",
                                       validators=[InputRequired(message="Enter the date and time.")])
     duration_minutes = IntegerField("Length in minutes", validators=[

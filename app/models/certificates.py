@@ -27,7 +27,7 @@ class Certificate(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(sa.String(36), unique=True)
-    #: TMC-YYYY-NNNNNN, set right after the row has its id
+    #: PREFIX-YEAR-XXXX-XXXX, random (certificates issued before: PREFIX-YEAR-NNNNNN, from the id)
     serial: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id"), index=True)

@@ -2,18 +2,18 @@ from __future__ import annotations
 
 from datetime import time
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.auth.forms import _timezones
+from app.forms import Form
 from app.partners.services import WEEKDAYS
 from app.supervision.forms import CheckboxesField
 
 
-class CohortForm(FlaskForm):
+class CohortForm(Form):
     name = StringField("Cohort name", validators=[DataRequired(message="Give the cohort a name."), Length(max=160)],
                        description="For example “Spring 2027 – Boston”. Roster files can name it in their cohort column.")
     course_id = SelectField("Course", coerce=int, validators=[InputRequired()])
@@ -37,7 +37,7 @@ class CohortForm(FlaskForm):
         self.instructors.choices = [SelectChoice(u.id, f"{u.name} ({u.email})") for u in instructors]
 
 
-class RosterUploadForm(FlaskForm):
+class RosterUploadForm(Form):
     file = FileField("Roster file (CSV)", validators=[FileRequired(message="Choose the CSV file to upload.")],
                      description="Columns: email, first_name, last_name, and optionally supervisor_email and cohort. "
                                  "UTF-8, at most 1,000 rows.")
@@ -51,12 +51,12 @@ class RosterUploadForm(FlaskForm):
             SelectChoice(c.id, c.name) for c in cohorts]
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     confirm = BooleanField("Yes, withdraw this trainee", validators=[DataRequired(message="Tick the box to confirm.")])
     submit = SubmitField("Withdraw")
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     cohort_id = SelectField("Move to cohort", coerce=int)
     confirm = BooleanField("Yes, move this trainee", validators=[DataRequired(message="Tick the box to confirm.")])
     submit = SubmitField("Move")
@@ -70,13 +70,13 @@ class MoveForm(FlaskForm):
             raise ValidationError("Choose the cohort to move them to.")
 
 
-class ApiKeyForm(FlaskForm):
+class ApiKeyForm(Form):
     name = StringField("Key name", validators=[DataRequired(message="Name the key after the system that uses it."),
                                               Length(max=80)],
                        description="For example “HR system”. You see the key once, right after creating it.")
     submit = SubmitField("Create API key")
 
 
-class RevokeKeyForm(FlaskForm):
+class RevokeKeyForm(Form):
     confirm = BooleanField("Yes, revoke this key", validators=[DataRequired(message="Tick the box to confirm.")])
     submit = SubmitField("Revoke key")

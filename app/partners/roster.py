@@ -22,6 +22,7 @@ from app.auth.services import normalize_email
 from app.db import utcnow
 from app.errors import DomainError
 from app.extensions import db
+from app.inputs import CONTROL
 from app.main.services import seats_in_use
 from app.models import (
     Cohort,
@@ -202,6 +203,8 @@ def check(imp: RosterImport, org: Organization) -> Preview:
                 row.problems.append(f"The {label} is missing.")
             elif len(value) > MAX_NAME:
                 row.problems.append(f"The {label} is longer than {MAX_NAME} characters.")
+            elif CONTROL.search(value) or "\n" in value or "\r" in value:
+                row.problems.append(f"The {label} contains a line break or a control character.")
         if row.cohort_name:
             row.cohort = cohorts.get(row.cohort_name.lower())
             if row.cohort is None:

@@ -15,6 +15,7 @@ from app.certificates.services import requirements_for
 from app.extensions import db
 from app.forms import ActionForm
 from app.guards import guard, not_found_unless
+from app.inputs import db_int, safe_next
 from app.main.services import seat_history, seats_in_use
 from app.models import ApiKey, Cohort, Course, Enrollment, Organization, RosterImport, User
 from app.partners import dashboard, roster, services
@@ -91,7 +92,7 @@ def upload_roster(org_id: int):
     if request.method == "GET":
         # the cohort the admin came from, or the organization's only cohort: rows without a cohort go there
         only = cohorts[0].id if len(cohorts) == 1 else 0
-        form.cohort_id.data = request.args.get("cohort", only, type=int)
+        form.cohort_id.data = request.args.get("cohort", only, type=db_int)
     if form.validate_on_submit():
         default = next((c for c in cohorts if c.id == form.cohort_id.data), None)
         ok, imp = committed(lambda: roster.create_import(
@@ -178,12 +179,8 @@ def resend_invitation(trainee_id: int):
     if ActionForm().validate_on_submit() and committed(
             lambda: resend(trainee, actor=current_user, invitation=invitation(), ip=request.remote_addr))[0]:
         flash(f"A new invitation was sent to {trainee.email}. Earlier links no longer work.", "success")
-    return redirect(request.form.get("next") if _local(request.form.get("next"))
-                    else url_for("partners.organization", org_id=trainee.organization_id))
-
-
-def _local(url: str | None) -> bool:
-    return bool(url) and url.startswith("/") and not url.startswith("//")
+    return redirect(safe_next(request.form.get("next"),
+                              url_for("partners.organization", org_id=trainee.organization_id)))
 
 
 @bp.route("/enrollments/<int:enrollment_id>/withdraw", methods=["GET", "POST"])

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, Regexp
+
+from app.forms import Form
 
 
-class SubmissionForm(FlaskForm):
+class SubmissionForm(Form):
     script = SelectField("Which version did you play?", choices=[
         SelectChoice("standard", "The standard script"),
         SelectChoice("alternative", "The alternative offered in the content note (no penalty)"),
@@ -40,7 +41,7 @@ def anchor(criterion, level: int) -> str:
     return criterion.anchors[level - 1] if 0 < level <= len(criterion.anchors) else ""
 
 
-def rubric_form(rubric, criteria, *, base=FlaskForm, comments: bool = True):
+def rubric_form(rubric, criteria, *, base=Form, comments: bool = True):
     """A form with a level (radio, with each level's anchor text) per criterion, and optional comments."""
     labels = {lv["value"]: lv["label"] for lv in rubric.levels}
 
@@ -58,13 +59,13 @@ def rubric_form(rubric, criteria, *, base=FlaskForm, comments: bool = True):
     return RubricForm
 
 
-class GradeBase(FlaskForm):
-    version = HiddenField()
+class GradeBase(Form):
+    version = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$", message="Reload the page and grade again.")])
     overall_comment = TextAreaField("Overall comment", validators=[Optional(), Length(max=10_000)],
                                     description="What the trainee should keep doing and work on next.")
 
 
-class ExemplarBase(FlaskForm):
+class ExemplarBase(Form):
     title = StringField("Title", validators=[InputRequired(message="Give the exemplar a title."), Length(max=200)])
     scenario = SelectField("Scenario", coerce=int, choices=[])
     transcript = TextAreaField("Transcript (Markdown)",

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
+from app.forms import Form
 from app.models import CredentialType, DeliveryMode, SupervisionType
 from app.models.supervision import TOPICS
 from app.supervision.services import SUMMARY_MAX
@@ -31,7 +31,7 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     cohort_id = SelectField("Program", coerce=_optional_int, validate_choice=False,
                             description="The program these hours count toward.")
     supervisor_id = SelectField("Supervisor", coerce=int, validators=[InputRequired()])
@@ -65,14 +65,14 @@ class SessionForm(FlaskForm):
         self.category.choices = [SelectChoice("", "Choose a category")] + [SelectChoice(k, v) for k, v in categories]
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     password = PasswordField("Your password (your electronic signature)", validators=[Optional()])
     reason = TextAreaField("What should the trainee change?", validators=[Optional(), Length(max=1000)])
     approve = SubmitField("Approve and sign")
     send_back = SubmitField("Return to trainee")
 
 
-class CredentialForm(FlaskForm):
+class CredentialForm(Form):
     credential_type = SelectField("Credential", choices=[SelectChoice(c.value) for c in CredentialType])
     license_number = StringField("License number", validators=[InputRequired(), Length(max=60)])
     state = StringField("State (two letters)", validators=[
@@ -81,7 +81,7 @@ class CredentialForm(FlaskForm):
     save = SubmitField("Save credential")
 
 
-class GroupSessionForm(FlaskForm):
+class GroupSessionForm(Form):
     attendee_ids = CheckboxesField("Attendees", coerce=int)
     session_date = DateField("Date of the session", validators=[InputRequired(message="Enter the date.")])
     start_time = TimeField("Start time", validators=[InputRequired(message="Enter the start time.")])
@@ -104,6 +104,6 @@ class GroupSessionForm(FlaskForm):
             SelectChoice(k, v) for k, v in categories]
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     reason = TextAreaField("Why are you declining?", validators=[Length(max=1000)])
     decline = SubmitField("Decline")

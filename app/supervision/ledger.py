@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -60,11 +61,16 @@ def _hours(minutes: int) -> str:
     return f"{minutes / 60:.2f}"
 
 
-def create_statement(ledger: Ledger) -> HoursStatement:
+def create_statement(ledger: Ledger, *, secret: str) -> HoursStatement:
+    """The statement of the ledger's approved sessions. Its reference is an HMAC, under `secret` (the app's
+    SECRET_KEY), of the trainee, program and sessions: the same sessions give the same reference, and
+    nobody without the key can compute one (a trainee with no approved session would otherwise have a
+    reference derived from their user id alone). Earlier references, plain SHA-256, stay verifiable."""
     approved = sorted((s for s in ledger.sessions if s.id in ledger.counted), key=lambda s: s.session_date)
     program = [str(ledger.cohort.id)] if ledger.cohort else []
-    digest = hashlib.sha256("|".join([str(ledger.trainee.id), *program] + [s.signature_hash or "" for s in approved])
-                            .encode()).hexdigest()
+    message = "|".join([str(ledger.trainee.id), *program] + [s.signature_hash or "" for s in approved]).encode()
+    digest = hmac.new(hashlib.sha256(b"hours-statement|" + secret.encode()).digest(), message,
+                      hashlib.sha256).hexdigest()
     t = ledger.tally
     totals = {"total": _hours(t.total), "individual": _hours(t.individual), "group": _hours(t.group),
               "observation": _hours(t.observation), "sessions": len(approved),

@@ -10,6 +10,7 @@ from app.certificates.services import IssuerSettings, issue_due
 from app.extensions import db
 from app.forms import ActionForm
 from app.guards import authorize, guard, not_found_unless
+from app.inputs import db_int
 from app.models import (
     CredentialType,
     DeliveryMode,
@@ -39,7 +40,7 @@ def _input(form: SessionForm) -> services.SessionInput:
 
 def _program_arg() -> int | None:
     """?program=<cohort id>: which of a trainee's programs a ledger shows (ignored when not theirs)."""
-    return request.args.get("program", type=int)
+    return request.args.get("program", type=db_int)
 
 
 def _session_form(**kwargs) -> SessionForm:
@@ -245,7 +246,7 @@ def trainee_ledger(trainee_id: int):
 @guard(policy.can_log_supervision)
 def statement():
     ledger = ledgers.ledger_for(current_user, _program_arg())
-    record = ledgers.create_statement(ledger)
+    record = ledgers.create_statement(ledger, secret=current_app.config["SECRET_KEY"])
     pdf = ledgers.statement_pdf(ledger, record, url_for("supervision.verify_statement",
                                                         reference=record.reference, _external=True))
     db.session.commit()  # after the PDF is built: a commit expires the ledger, which would reload row by row
@@ -289,8 +290,8 @@ def credentials():
 @bp.post("/assignments")
 @guard(policy.can_manage_credentials)
 def assign():
-    trainee = db.session.get(User, request.form.get("trainee_id", type=int) or 0) or abort(404)
-    supervisor = db.session.get(User, request.form.get("supervisor_id", type=int) or 0) or abort(404)
+    trainee = db.session.get(User, request.form.get("trainee_id", type=db_int) or 0) or abort(404)
+    supervisor = db.session.get(User, request.form.get("supervisor_id", type=db_int) or 0) or abort(404)
     not_found_unless(policy.can_assign_supervisor(current_user, trainee, supervisor))
     if ActionForm().validate_on_submit():
         try:

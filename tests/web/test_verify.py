@@ -141,7 +141,8 @@ def test_malformed_uploads_get_a_plain_verdict_never_a_500(app, db):
     for text in ("", "   ", "hello", "x" * 30_000, "{\"vc\": 1}", "a.b.c", "../../etc/passwd", "<script>alert(1)</script>",
                  "urn:uuid:not-a-uuid", "TMC-2026-00000001", "\x00\x01", "did:key:z6Mk.a.b"):
         page = submit(visitor, text)
-        assert "Not confirmed" in page and "<script>alert(1)</script>" not in page, text
+        verdict = "Not confirmed" if text != "\x00\x01" else "Remove the control character U+0000"  # every form's check
+        assert verdict in page and "<script>alert(1)</script>" not in page, text
 
 
 def test_a_post_without_the_csrf_token_is_refused(app, db):
