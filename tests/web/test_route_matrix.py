@@ -176,7 +176,6 @@ ARG_OVERRIDES = {
     "certificates.verify": lambda people: {"reference": people["certificate"].serial},
     "certificates.key_status_list": lambda people: {"key_number": _issuer_key_number()},
     "certificates.withdraw_share": lambda people: {"share_id": _share_id(people)},
-    "admin.run_job": lambda people: {"key": "certificates"},
 }
 
 
@@ -214,7 +213,7 @@ def _base_args(people) -> dict:
             "thread_id": people["thread"].id, "post_id": people["post"].id,
             "org_id": people["org_a"].id, "enrollment_id": people["enrollment"].id,
             "import_id": people["roster_import"].id, "key_id": people["api_key"].id, "grant_id": 999_999,
-            "share_id": 1, "suppression_id": 999_999}
+            "share_id": 1, "suppression_id": 999_999, "key": "certificates"}
 
 
 def test_every_route_is_in_the_table(app):
