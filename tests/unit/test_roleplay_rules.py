@@ -11,7 +11,7 @@ from app.csvsafe import escape_cell as safe_cell
 from app.curriculum.loader import load_course
 from app.roleplay import rubric as r
 from app.roleplay.agreement import agreement, below_threshold, quadratic_weighted_kappa
-from app.roleplay.uploads import UploadRefused, sniff, store
+from app.roleplay.uploads import UploadRefused, promote, sniff, store
 from tests.conftest import COURSE_DIR
 
 KEYS = ["engagement-rapport", "questions-reflections", "empathy-validation", "collaboration-autonomy-goals",
@@ -135,8 +135,10 @@ def test_type_comes_from_content_not_name(tmp_path):
     with pytest.raises(UploadRefused, match="over the") as too_big:
         store(io.BytesIO(MP4), tmp_path, max_bytes=100)
     assert too_big.value.too_large
-    assert list(tmp_path.iterdir()) == []  # nothing stored on refusal
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []  # nothing stored on refusal
     name, mime, ext, size = store(io.BytesIO(MP4), tmp_path, max_bytes=10_000)
+    assert not (tmp_path / name).exists()  # under a temporary name until its row is committed
+    promote(tmp_path, name)
     assert (tmp_path / name).read_bytes() == MP4 and mime == "video/mp4" and size == len(MP4)
     assert name.endswith(".mp4") and len(name) == 36  # generated, not the uploader's name
 
