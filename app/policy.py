@@ -321,3 +321,20 @@ def can_share_transcript(user: Any, *, is_enrolled: bool) -> bool:
 
 def can_withdraw_share(user: Any, share: Any) -> bool:
     return has_role(user, Role.TRAINEE) and share.user_id == user.id
+
+
+# Wellbeing: check-ins, journal (the trainee's alone) -----------------------------------------
+
+def can_check_in(user: Any) -> bool:
+    """The check-in page, its trend and the trainee's own export: trainees, for themselves only. No staff
+    role, not even a platform admin, has a route to anyone's check-ins or journal."""
+    return has_role(user, Role.TRAINEE)
+
+
+def can_keep_journal(user: Any) -> bool:
+    return has_role(user, Role.TRAINEE)
+
+
+def can_edit_journal_entry(user: Any, entry: Any) -> bool:
+    """A journal entry is read, edited and deleted by its writer only."""
+    return can_keep_journal(user) and owns(user, entry)

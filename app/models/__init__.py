@@ -60,6 +60,7 @@ from app.models.supervision import (
     SupervisorCredential,
 )
 from app.models.users import AuthToken, Role, SupervisorAssignment, TokenPurpose, User
+from app.models.wellbeing import JournalEntry, WellbeingCheckin
 
 __all__ = [
     "Accommodation",
@@ -128,4 +129,6 @@ __all__ = [
     "TokenPurpose",
     "User",
     "WeekUnlock",
+    "JournalEntry",
+    "WellbeingCheckin",
 ]

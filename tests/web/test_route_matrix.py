@@ -167,6 +167,13 @@ MATRIX = {
     "catalog.index":               ("GET",  [200, 200, 200, 200, 200, 200, 200]),
     "catalog.signup":              ("GET",  [404, 404, 404, 404, 404, 404, 404]),  # the cohort is not open
     "catalog.confirm":             ("GET",  [410, 410, 410, 410, 410, 410, 410]),  # not a real token
+    # check-ins and the journal: the trainee's own, no staff role has a route to them
+    "wellbeing.index":             ("GET",  [LOGIN, 200, 403, 403, 403, 403, 403]),
+    "wellbeing.checkin":           ("POST", [LOGIN, 404, 403, 403, 403, 403, 403]),  # the program has no check-in
+    "wellbeing.journal":           ("GET",  [LOGIN, 200, 403, 403, 403, 403, 403]),
+    "wellbeing.edit_entry":        ("GET",  [LOGIN, 200, 403, 403, 403, 403, 403]),
+    "wellbeing.delete_entry":      ("POST", [LOGIN, 302, 403, 403, 403, 403, 403]),
+    "wellbeing.export":            ("GET",  [LOGIN, 200, 403, 403, 403, 403, 403]),
 }
 
 
@@ -177,7 +184,18 @@ ARG_OVERRIDES = {
     "certificates.key_status_list": lambda people: {"key_number": _issuer_key_number()},
     "certificates.withdraw_share": lambda people: {"share_id": _share_id(people)},
     "admin.run_job": lambda people: {"key": "certificates"},
+    "wellbeing.edit_entry": lambda people: {"entry_id": _journal_entry_id(people)},
+    "wellbeing.delete_entry": lambda people: {"entry_id": _journal_entry_id(people)},
 }
+
+
+def _journal_entry_id(people) -> int:
+    from app.extensions import db
+    from app.wellbeing.services import add_entry
+
+    entry = add_entry(people["trainee"], "A private entry.")
+    db.session.commit()
+    return entry.id
 
 
 def _share_id(people) -> int:
@@ -214,7 +232,7 @@ def _base_args(people) -> dict:
             "thread_id": people["thread"].id, "post_id": people["post"].id,
             "org_id": people["org_a"].id, "enrollment_id": people["enrollment"].id,
             "import_id": people["roster_import"].id, "key_id": people["api_key"].id, "grant_id": 999_999,
-            "share_id": 1, "suppression_id": 999_999}
+            "share_id": 1, "suppression_id": 999_999, "fmt": "json", "entry_id": 999_999}
 
 
 def test_every_route_is_in_the_table(app):

@@ -1,0 +1,122 @@
+"""Staying well in the work: the trainee's private check-in, trend and journal."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from app import policy
+from app.db import utcnow
+from app.extensions import db
+from app.forms import ActionForm
+from app.guards import guard, not_found_unless
+from app.models import Cohort, JournalEntry
+from app.views import committed
+from app.wellbeing import checkin as questions
+from app.wellbeing import services
+from app.wellbeing.forms import CheckinForm, JournalForm
+
+bp = Blueprint("wellbeing", __name__, url_prefix="/wellbeing", template_folder="templates")
+
+
+def _page(forms: dict | None = None):
+    slots = services.checkin_slots(current_user)
+    forms = forms or {}
+    for slot in slots:
+        if slot.cohort.id not in forms:
+            form = CheckinForm(prefix=f"c{slot.cohort.id}", formdata=None)
+            if slot.this_week:
+                for key in questions.KEYS:
+                    form[key].data = slot.this_week.answers.get(key)
+                form.talk.data, form.note.data = slot.this_week.wants_to_talk, slot.this_week.note
+            forms[slot.cohort.id] = form
+    shown = {s.cohort.id for s in slots}
+    past = [c for c in services.history_cohorts(current_user) if c.id not in shown]
+    trends = {c.id: services.trend(current_user, c) for c in [s.cohort for s in slots] + past}
+    return render_template("wellbeing/index.html", slots=slots, past=past, forms=forms, trends=trends,
+                           notes={cid: questions.notes(points) for cid, points in trends.items()},
+                           questions=questions, is_heavy=questions.is_heavy)
+
+
+@bp.get("/")
+@guard(policy.can_check_in)
+def index():
+    return _page()
+
+
+@bp.post("/cohorts/<int:cohort_id>/checkin")
+@guard(policy.can_check_in)
+def checkin(cohort_id: int):
+    cohort = db.session.get(Cohort, cohort_id)
+    not_found_unless(cohort is not None and any(s.cohort.id == cohort_id for s in services.checkin_slots(current_user)))
+    form = CheckinForm(prefix=f"c{cohort_id}")
+    if not form.validate_on_submit():
+        return _page({cohort_id: form}), 400
+    answers = {key: form[key].data for key in questions.KEYS}
+    ok, _row = committed(lambda: services.save_checkin(current_user, cohort, answers, wants_to_talk=form.talk.data,
+                                                       note=form.note.data or ""), field=form.note)
+    if not ok:
+        return _page({cohort_id: form}), 400
+    flash("Your check-in is saved. Only you can see it.", "success")
+    return redirect(url_for("wellbeing.index") + f"#cohort-{cohort_id}")
+
+
+# Journal ------------------------------------------------------------------------------------------------
+
+def _own_entry(entry_id: int) -> JournalEntry:
+    entry = db.session.get(JournalEntry, entry_id)
+    not_found_unless(entry is not None and policy.can_edit_journal_entry(current_user, entry))
+    return entry
+
+
+@bp.route("/journal", methods=["GET", "POST"])
+@guard(policy.can_keep_journal)
+def journal():
+    form = JournalForm()
+    if form.validate_on_submit():
+        ok, _entry = committed(lambda: services.add_entry(current_user, form.body.data), field=form.body)
+        if ok:
+            flash("Saved to your journal.", "success")
+            return redirect(url_for("wellbeing.journal"))
+    return render_template("wellbeing/journal.html", form=form, entries=services.journal(current_user),
+                           action_form=ActionForm()), (400 if form.errors else 200)
+
+
+@bp.route("/journal/<int:entry_id>", methods=["GET", "POST"])
+@guard(policy.can_keep_journal)
+def edit_entry(entry_id: int):
+    entry = _own_entry(entry_id)
+    form = JournalForm(data={"body": entry.body})
+    form.body.label.text, form.submit.label.text = "Your entry", "Save changes"
+    if form.validate_on_submit():
+        ok, _entry = committed(lambda: services.edit_entry(entry, form.body.data), field=form.body)
+        if ok:
+            flash("Entry updated.", "success")
+            return redirect(url_for("wellbeing.journal") + f"#entry-{entry.id}")
+    return render_template("wellbeing/edit_entry.html", form=form, entry=entry, action_form=ActionForm()), \
+        (400 if form.errors else 200)
+
+
+@bp.post("/journal/<int:entry_id>/delete")
+@guard(policy.can_keep_journal)
+def delete_entry(entry_id: int):
+    entry = _own_entry(entry_id)
+    if ActionForm().validate_on_submit():
+        committed(lambda: services.delete_entry(entry))
+        flash("The entry is deleted.", "success")
+    return redirect(url_for("wellbeing.journal"))
+
+
+@bp.get("/export.<fmt>")
+@guard(policy.can_check_in)
+def export(fmt: str):
+    """The trainee's own check-ins and journal, to keep: JSON for another tool, or plain text to read."""
+    stamp = utcnow().strftime("%Y-%m-%d")
+    if fmt == "json":
+        body, mimetype = services.export_json(current_user), "application/json"
+    elif fmt == "txt":
+        body, mimetype = services.export_text(current_user), "text/plain; charset=utf-8"
+    else:
+        abort(404)
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="my-check-ins-and-journal-{stamp}.{fmt}"'})
