@@ -338,3 +338,27 @@ def can_keep_journal(user: Any) -> bool:
 def can_edit_journal_entry(user: Any, entry: Any) -> bool:
     """A journal entry is read, edited and deleted by its writer only."""
     return can_keep_journal(user) and owns(user, entry)
+
+
+# Wellbeing: "I need to talk to someone" ---------------------------------------------------------
+
+def can_ask_for_support(user: Any) -> bool:
+    return has_role(user, Role.TRAINEE)
+
+
+def can_receive_support_requests(user: Any) -> bool:
+    """Whoever a trainee can ask (a wellbeing contact is a lead instructor; supervisors) and the program
+    director (platform admins), who receives unacknowledged requests. Never the organization admin."""
+    return has_role(user, Role.INSTRUCTOR, Role.SUPERVISOR, Role.ADMIN)
+
+
+def can_view_support_request(user: Any, req: Any) -> bool:
+    """The trainee who asked, the person they asked, and the program director once it was escalated."""
+    if not _authed(user):
+        return False
+    return (user.id in (req.trainee_id, req.recipient_id)
+            or (has_role(user, Role.ADMIN) and req.escalated_at is not None))
+
+
+def can_acknowledge_support_request(user: Any, req: Any) -> bool:
+    return can_view_support_request(user, req) and can_receive_support_requests(user) and user.id != req.trainee_id

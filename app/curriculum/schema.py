@@ -185,6 +185,9 @@ class WellbeingRules(Strict):
 
     #: a private check-in the trainee may answer once each week of the cohort, or none
     checkin: Literal["weekly", "off"] = "off"
+    #: hours a same-day "I need to talk to someone" request may wait unacknowledged before it goes to the
+    #: program director
+    escalate_after_hours: int = Field(default=4, ge=1, le=24)
 
 
 AchievementType = Literal["CertificateOfCompletion", "Certificate", "Certification", "Course", "MicroCredential"]

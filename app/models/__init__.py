@@ -60,7 +60,7 @@ from app.models.supervision import (
     SupervisorCredential,
 )
 from app.models.users import AuthToken, Role, SupervisorAssignment, TokenPurpose, User
-from app.models.wellbeing import JournalEntry, WellbeingCheckin
+from app.models.wellbeing import JournalEntry, SupportRecipient, SupportRequest, WellbeingCheckin
 
 __all__ = [
     "Accommodation",
@@ -130,5 +130,7 @@ __all__ = [
     "User",
     "WeekUnlock",
     "JournalEntry",
+    "SupportRecipient",
+    "SupportRequest",
     "WellbeingCheckin",
 ]

@@ -1,4 +1,4 @@
-"""Staying well in the work: a trainee's private check-ins and journal.
+"""Staying well in the work: a trainee's private check-ins and journal, and requests to talk to someone today.
 
 Nothing here is read by the eligibility engine, staff views, exports or the partner API: these rows
 belong to the trainee, and only aggregates of five or more trainees ever leave them (app/wellbeing).
@@ -6,14 +6,19 @@ belong to the trainee, and only aggregates of five or more trainees ever leave t
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import UTCDateTime, utcnow
+from app.db import UTCDateTime, enum_column, utcnow
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.models.orgs import Cohort
+    from app.models.users import User
 
 
 class WellbeingCheckin(db.Model):
@@ -52,3 +57,42 @@ class JournalEntry(db.Model):
 
     def __repr__(self) -> str:
         return f"<JournalEntry {self.id} user={self.user_id}>"
+
+
+class SupportRecipient(enum.StrEnum):
+    #: the program's wellbeing contact: the cohort's lead instructor
+    CONTACT = "wellbeing_contact"
+    #: one of the trainee's own supervisors
+    SUPERVISOR = "supervisor"
+
+
+class SupportRequest(db.Model):
+    """"I need to talk to someone": a same-day request to a person the trainee chose, who acknowledges it.
+    Unacknowledged at `escalate_at`, it is passed to the program director once (`escalated_at`)."""
+
+    __tablename__ = "support_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id"), index=True)
+    recipient_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    recipient_kind: Mapped[SupportRecipient] = mapped_column(enum_column(SupportRecipient))
+    #: what the trainee chose to say (optional); shown in the app to the recipient (and the program director
+    #: once escalated), never in mail, never to the organization admin
+    message: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: when it goes to the program director if nobody has acknowledged it (the program's escalate_after_hours)
+    escalate_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    #: a short note back to the trainee from whoever acknowledged it ("I'll call you at 3")
+    reply: Mapped[str] = mapped_column(sa.Text, default="")
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    trainee: Mapped[User] = relationship(foreign_keys=[trainee_id])
+    recipient: Mapped[User] = relationship(foreign_keys=[recipient_id])
+    acknowledged_by: Mapped[User | None] = relationship(foreign_keys=[acknowledged_by_id])
+    cohort: Mapped[Cohort] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<SupportRequest {self.id} trainee={self.trainee_id} to={self.recipient_id}>"

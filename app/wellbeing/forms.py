@@ -33,3 +33,19 @@ class JournalForm(FlaskForm):
                                                    Length(max=JOURNAL_MAX_CHARS)],
                          description="Private: nobody else can read it. Write what helps; nothing here is graded.")
     submit = SubmitField("Save the entry")
+
+
+class TalkForm(FlaskForm):
+    to = RadioField("Who would you like to talk to today?", validators=[InputRequired(message="Choose a person.")])
+    message = TextAreaField("Anything you want them to know first (optional)",
+                            validators=[Length(max=2000)],
+                            description="Only the person you choose sees this (and the program director if nobody "
+                                        "acknowledges your request in time). It is never sent by email, and your "
+                                        "organization does not see it.")
+    submit = SubmitField("Ask them to reach me today")
+
+
+class AcknowledgeForm(FlaskForm):
+    reply = TextAreaField("A note back (optional)", validators=[Length(max=1000)],
+                          description="For example when and how you will reach them. Only they see it.")
+    submit = SubmitField("I have this: acknowledge")

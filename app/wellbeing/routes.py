@@ -1,20 +1,21 @@
-"""Staying well in the work: the trainee's private check-in, trend and journal."""
+"""Staying well in the work: the trainee's private check-in, trend and journal, and a route to a person today."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app import policy
 from app.db import utcnow
 from app.extensions import db
 from app.forms import ActionForm
 from app.guards import guard, not_found_unless
-from app.models import Cohort, JournalEntry
+from app.models import Cohort, JournalEntry, SupportRequest
 from app.views import committed
 from app.wellbeing import checkin as questions
-from app.wellbeing import services
-from app.wellbeing.forms import CheckinForm, JournalForm
+from app.wellbeing import services, support
+from app.wellbeing.forms import AcknowledgeForm, CheckinForm, JournalForm, TalkForm
 
 bp = Blueprint("wellbeing", __name__, url_prefix="/wellbeing", template_folder="templates")
 
@@ -120,3 +121,69 @@ def export(fmt: str):
         abort(404)
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="my-check-ins-and-journal-{stamp}.{fmt}"'})
+
+
+# "I need to talk to someone" ----------------------------------------------------------------------------
+
+def _link(req: SupportRequest) -> str:
+    return url_for("wellbeing.support_request", request_id=req.id, _external=True)
+
+
+def _visible_request(request_id: int) -> SupportRequest:
+    req = db.session.get(SupportRequest, request_id)
+    not_found_unless(req is not None and policy.can_view_support_request(current_user, req))
+    return req
+
+
+@bp.route("/talk", methods=["GET", "POST"])
+@guard(policy.can_ask_for_support)
+def talk():
+    cohorts = support.support_cohorts(current_user)
+    cohort = next((c for c in cohorts if c.id == request.args.get("cohort", type=int)), cohorts[0] if cohorts else None)
+    options = support.choices(current_user, cohort) if cohort else []
+    form = TalkForm()
+    form.to.choices = [SelectChoice(o.value, o.label) for o in options]
+    if cohort is not None and form.validate_on_submit():
+        ok, _req = committed(lambda: support.request_support(
+            current_user, cohort, form.to.data, form.message.data or "", backend=current_app.config["MAIL_BACKEND"],
+            link_for=_link), field=form.to)
+        if ok:
+            flash("Your request is sent. You can see below who has it and when they acknowledge it.", "success")
+            return redirect(url_for("wellbeing.talk", cohort=cohort.id) + "#your-requests")
+    return render_template("wellbeing/talk.html", form=form, cohorts=cohorts, cohort=cohort, options=options,
+                           hours=support.wellbeing_rules(cohort.course)["escalate_after_hours"] if cohort else None,
+                           requests=support.own_requests(current_user)), (400 if form.errors else 200)
+
+
+@bp.get("/requests")
+@guard(policy.can_receive_support_requests)
+def inbox():
+    return render_template("wellbeing/inbox.html", requests=support.inbox(current_user))
+
+
+@bp.get("/requests/<int:request_id>")
+@guard(policy.signed_in)
+def support_request(request_id: int):
+    req = _visible_request(request_id)
+    can_ack = policy.can_acknowledge_support_request(current_user, req) and req.acknowledged_at is None
+    return render_template("wellbeing/request.html", req=req, form=AcknowledgeForm() if can_ack else None)
+
+
+@bp.post("/requests/<int:request_id>/acknowledge")
+@guard(policy.signed_in)
+def acknowledge(request_id: int):
+    req = _visible_request(request_id)
+    not_found_unless(policy.can_acknowledge_support_request(current_user, req))
+    form = AcknowledgeForm()
+    if form.validate_on_submit():
+        ok, _req = committed(lambda: support.acknowledge(req, current_user, form.reply.data or "",
+                                                         backend=current_app.config["MAIL_BACKEND"], link_for=_link))
+        if ok:
+            flash(f"Acknowledged. {req.trainee.name} can see that you have it.", "success")
+    return redirect(url_for("wellbeing.support_request", request_id=req.id))
+
+
+@bp.app_template_global()
+def open_support_requests(user) -> int:
+    """For the navigation: requests to talk waiting for this person (staff who can receive them only)."""
+    return support.open_count(user) if policy.can_receive_support_requests(user) else 0

@@ -123,6 +123,8 @@ PROOF = {
     "course.toml:supervision.categories.aligns": f"{COMP}::test_hour_categories_print_the_domains_they_count_toward",
     "course.toml:wellbeing": f"{WELL}::test_the_program_files_choose_whether_there_is_a_check_in",
     "course.toml:wellbeing.checkin": f"{WELL}::test_the_program_files_choose_whether_there_is_a_check_in",
+    "course.toml:wellbeing.escalate_after_hours":
+        "tests.web.test_wellbeing_support::test_the_hours_before_escalation_come_from_the_program",
     "course.toml:frameworks": TRANSCRIPT,
     "course.toml:frameworks.key": f"{COMP}::test_a_broken_alignment_is_refused_with_where_and_why",
     "course.toml:frameworks.name": "tests.interop.test_open_badges::test_the_credential_is_valid_against_1edtech_achievementcredential_schema",

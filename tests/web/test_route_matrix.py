@@ -174,6 +174,11 @@ MATRIX = {
     "wellbeing.edit_entry":        ("GET",  [LOGIN, 200, 403, 403, 403, 403, 403]),
     "wellbeing.delete_entry":      ("POST", [LOGIN, 302, 403, 403, 403, 403, 403]),
     "wellbeing.export":            ("GET",  [LOGIN, 200, 403, 403, 403, 403, 403]),
+    # a request to talk (the trainee asked their supervisor): the trainee and the person asked, nobody else
+    "wellbeing.talk":              ("GET",  [LOGIN, 200, 403, 403, 403, 403, 403]),
+    "wellbeing.inbox":             ("GET",  [LOGIN, 403, 200, 200, 403, 200, 403]),
+    "wellbeing.support_request":   ("GET",  [LOGIN, 200, 404, 200, 404, 404, 404]),  # the director: once escalated
+    "wellbeing.acknowledge":       ("POST", [LOGIN, 404, 404, 302, 404, 404, 404]),
 }
 
 
@@ -186,7 +191,19 @@ ARG_OVERRIDES = {
     "admin.run_job": lambda people: {"key": "certificates"},
     "wellbeing.edit_entry": lambda people: {"entry_id": _journal_entry_id(people)},
     "wellbeing.delete_entry": lambda people: {"entry_id": _journal_entry_id(people)},
+    "wellbeing.support_request": lambda people: {"request_id": _support_request_id(people)},
+    "wellbeing.acknowledge": lambda people: {"request_id": _support_request_id(people)},
 }
+
+
+def _support_request_id(people) -> int:
+    from app.extensions import db
+    from app.wellbeing.support import request_support
+
+    req = request_support(people["trainee"], people["cohort"], f"supervisor-{people['supervisor'].id}", "",
+                          backend="outbox", link_for=lambda _r: "")
+    db.session.commit()
+    return req.id
 
 
 def _journal_entry_id(people) -> int:
@@ -232,7 +249,8 @@ def _base_args(people) -> dict:
             "thread_id": people["thread"].id, "post_id": people["post"].id,
             "org_id": people["org_a"].id, "enrollment_id": people["enrollment"].id,
             "import_id": people["roster_import"].id, "key_id": people["api_key"].id, "grant_id": 999_999,
-            "share_id": 1, "suppression_id": 999_999, "fmt": "json", "entry_id": 999_999}
+            "share_id": 1, "suppression_id": 999_999, "fmt": "json", "entry_id": 999_999,
+            "request_id": 999_999}
 
 
 def test_every_route_is_in_the_table(app):
