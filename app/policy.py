@@ -362,3 +362,9 @@ def can_view_support_request(user: Any, req: Any) -> bool:
 
 def can_acknowledge_support_request(user: Any, req: Any) -> bool:
     return can_view_support_request(user, req) and can_receive_support_requests(user) and user.id != req.trainee_id
+
+
+def can_see_wellbeing_signals(user: Any, cohort: Any) -> bool:
+    """A cohort's aggregate check-in trends (weeks with five or more answers) and load factors: its
+    organization's admins and platform admins. Never one trainee's answers."""
+    return can_manage_organization(user, cohort.organization) if cohort.organization else has_role(user, Role.ADMIN)

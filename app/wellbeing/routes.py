@@ -14,7 +14,7 @@ from app.guards import guard, not_found_unless
 from app.models import Cohort, JournalEntry, SupportRequest
 from app.views import committed
 from app.wellbeing import checkin as questions
-from app.wellbeing import services, support
+from app.wellbeing import services, signals, support
 from app.wellbeing.forms import AcknowledgeForm, CheckinForm, JournalForm, TalkForm
 
 bp = Blueprint("wellbeing", __name__, url_prefix="/wellbeing", template_folder="templates")
@@ -187,3 +187,28 @@ def acknowledge(request_id: int):
 def open_support_requests(user) -> int:
     """For the navigation: requests to talk waiting for this person (staff who can receive them only)."""
     return support.open_count(user) if policy.can_receive_support_requests(user) else 0
+
+
+# Signals for the organization: aggregates of five or more ------------------------------------------------
+
+def _signals_cohort(cohort_id: int) -> Cohort:
+    cohort = db.session.get(Cohort, cohort_id)
+    not_found_unless(cohort is not None and policy.can_see_wellbeing_signals(current_user, cohort))
+    return cohort
+
+
+@bp.get("/cohorts/<int:cohort_id>/signals")
+@guard(policy.can_use_partner_portal)
+def cohort_signals(cohort_id: int):
+    cohort = _signals_cohort(cohort_id)
+    return render_template("wellbeing/signals.html", cohort=cohort, weeks=signals.week_signals(cohort),
+                           load=signals.load_factors(cohort), has_checkin=signals.has_checkin(cohort),
+                           min_group=signals.MIN_GROUP, questions=questions, not_enough=signals.NOT_ENOUGH)
+
+
+@bp.get("/cohorts/<int:cohort_id>/signals.csv")
+@guard(policy.can_use_partner_portal)
+def cohort_signals_csv(cohort_id: int):
+    cohort = _signals_cohort(cohort_id)
+    return Response(signals.signals_csv(cohort), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="cohort-{cohort.id}-wellbeing-signals.csv"'})

@@ -179,6 +179,9 @@ MATRIX = {
     "wellbeing.inbox":             ("GET",  [LOGIN, 403, 200, 200, 403, 200, 403]),
     "wellbeing.support_request":   ("GET",  [LOGIN, 200, 404, 200, 404, 404, 404]),  # the director: once escalated
     "wellbeing.acknowledge":       ("POST", [LOGIN, 404, 404, 302, 404, 404, 404]),
+    # a cohort's check-in averages (weeks with five answers or more) and load factors: its organization
+    "wellbeing.cohort_signals":    ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
+    "wellbeing.cohort_signals_csv": ("GET", [LOGIN, 403, 403, 403, 200, 200, 404]),
 }
 
 
