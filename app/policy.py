@@ -368,3 +368,23 @@ def can_see_wellbeing_signals(user: Any, cohort: Any) -> bool:
     """A cohort's aggregate check-in trends (weeks with five or more answers) and load factors: its
     organization's admins and platform admins. Never one trainee's answers."""
     return can_manage_organization(user, cohort.organization) if cohort.organization else has_role(user, Role.ADMIN)
+
+
+# Wellbeing: sharing with a supervisor on the trainee's terms -----------------------------------------
+
+def can_share_with_supervisor(user: Any) -> bool:
+    return has_role(user, Role.TRAINEE)
+
+
+def can_view_wellbeing_share(user: Any, share: Any, *, supervises: bool) -> bool:
+    """The trainee who shared it, and the supervisor they shared it with while it is shared and while they
+    still supervise the trainee. Nobody else: not other supervisors, instructors, organization or platform
+    admins."""
+    if owns(user, share):
+        return True
+    return (has_role(user, Role.SUPERVISOR) and share.supervisor_id == user.id and share.withdrawn_at is None
+            and supervises)
+
+
+def can_withdraw_wellbeing_share(user: Any, share: Any) -> bool:
+    return has_role(user, Role.TRAINEE) and owns(user, share)

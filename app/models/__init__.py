@@ -60,7 +60,14 @@ from app.models.supervision import (
     SupervisorCredential,
 )
 from app.models.users import AuthToken, Role, SupervisorAssignment, TokenPurpose, User
-from app.models.wellbeing import JournalEntry, SupportRecipient, SupportRequest, WellbeingCheckin
+from app.models.wellbeing import (
+    JournalEntry,
+    ShareKind,
+    SupportRecipient,
+    SupportRequest,
+    WellbeingCheckin,
+    WellbeingShare,
+)
 
 __all__ = [
     "Accommodation",
@@ -130,6 +137,8 @@ __all__ = [
     "User",
     "WeekUnlock",
     "JournalEntry",
+    "ShareKind",
+    "WellbeingShare",
     "SupportRecipient",
     "SupportRequest",
     "WellbeingCheckin",

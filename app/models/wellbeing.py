@@ -96,3 +96,39 @@ class SupportRequest(db.Model):
 
     def __repr__(self) -> str:
         return f"<SupportRequest {self.id} trainee={self.trainee_id} to={self.recipient_id}>"
+
+
+class ShareKind(enum.StrEnum):
+    #: the trainee's check-in trend in one cohort: the answers week by week (never the notes)
+    TREND = "trend"
+    #: one journal entry
+    JOURNAL = "journal"
+
+
+class WellbeingShare(db.Model):
+    """Something a trainee chose to show one of their supervisors for their next session, until withdrawn.
+    The supervisor sees it as it is now (a later check-in or an edit shows), while it is shared and while
+    they are still the trainee's supervisor."""
+
+    __tablename__ = "wellbeing_shares"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    supervisor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    kind: Mapped[ShareKind] = mapped_column(enum_column(ShareKind))
+    cohort_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cohorts.id"))
+    journal_entry_id: Mapped[int | None] = mapped_column(sa.ForeignKey("journal_entries.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    trainee: Mapped[User] = relationship(foreign_keys=[user_id])
+    supervisor: Mapped[User] = relationship(foreign_keys=[supervisor_id])
+    cohort: Mapped[Cohort | None] = relationship()
+    entry: Mapped[JournalEntry | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+    def __repr__(self) -> str:
+        return f"<WellbeingShare {self.id} {self.kind} user={self.user_id} to={self.supervisor_id}>"

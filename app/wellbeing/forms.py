@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
@@ -49,3 +49,13 @@ class AcknowledgeForm(FlaskForm):
     reply = TextAreaField("A note back (optional)", validators=[Length(max=1000)],
                           description="For example when and how you will reach them. Only they see it.")
     submit = SubmitField("I have this: acknowledge")
+
+
+class ShareForm(FlaskForm):
+    """Share one thing with one supervisor: a cohort's trend (`cohort_id`) or a journal entry (`entry_id`)."""
+
+    kind = HiddenField(validators=[InputRequired()])
+    cohort_id = HiddenField()
+    entry_id = HiddenField()
+    supervisor_id = SelectField("With", coerce=int, validators=[InputRequired()])
+    submit = SubmitField("Share with my supervisor")

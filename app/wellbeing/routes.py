@@ -11,11 +11,11 @@ from app.db import utcnow
 from app.extensions import db
 from app.forms import ActionForm
 from app.guards import guard, not_found_unless
-from app.models import Cohort, JournalEntry, SupportRequest
+from app.models import Cohort, JournalEntry, SupportRequest, WellbeingShare
 from app.views import committed
 from app.wellbeing import checkin as questions
-from app.wellbeing import services, signals, support
-from app.wellbeing.forms import AcknowledgeForm, CheckinForm, JournalForm, TalkForm
+from app.wellbeing import services, sharing, signals, support
+from app.wellbeing.forms import AcknowledgeForm, CheckinForm, JournalForm, ShareForm, TalkForm
 
 bp = Blueprint("wellbeing", __name__, url_prefix="/wellbeing", template_folder="templates")
 
@@ -34,9 +34,13 @@ def _page(forms: dict | None = None):
     shown = {s.cohort.id for s in slots}
     past = [c for c in services.history_cohorts(current_user) if c.id not in shown]
     trends = {c.id: services.trend(current_user, c) for c in [s.cohort for s in slots] + past}
+    supervisors = sharing.my_supervisors(current_user)
     return render_template("wellbeing/index.html", slots=slots, past=past, forms=forms, trends=trends,
                            notes={cid: questions.notes(points) for cid, points in trends.items()},
-                           questions=questions, is_heavy=questions.is_heavy)
+                           questions=questions, is_heavy=questions.is_heavy, shares=sharing.own_shares(current_user),
+                           share_forms={cid: share_form(supervisors, "trend", cohort_id=cid)
+                                        for cid, points in trends.items() if points and supervisors},
+                           action_form=ActionForm())
 
 
 @bp.get("/")
@@ -79,8 +83,11 @@ def journal():
         if ok:
             flash("Saved to your journal.", "success")
             return redirect(url_for("wellbeing.journal"))
-    return render_template("wellbeing/journal.html", form=form, entries=services.journal(current_user),
-                           action_form=ActionForm()), (400 if form.errors else 200)
+    entries, supervisors = services.journal(current_user), sharing.my_supervisors(current_user)
+    shared = {s.journal_entry_id: s for s in sharing.own_shares(current_user) if s.journal_entry_id}
+    return render_template("wellbeing/journal.html", form=form, entries=entries, shared=shared,
+                           share_forms={e.id: share_form(supervisors, "journal", entry_id=e.id) for e in entries}
+                           if supervisors else {}, action_form=ActionForm()), (400 if form.errors else 200)
 
 
 @bp.route("/journal/<int:entry_id>", methods=["GET", "POST"])
@@ -158,7 +165,8 @@ def talk():
 @bp.get("/requests")
 @guard(policy.can_receive_support_requests)
 def inbox():
-    return render_template("wellbeing/inbox.html", requests=support.inbox(current_user))
+    return render_template("wellbeing/inbox.html", requests=support.inbox(current_user),
+                           shared=sharing.shared_with(current_user) if policy.can_sign_off(current_user) else [])
 
 
 @bp.get("/requests/<int:request_id>")
@@ -212,3 +220,61 @@ def cohort_signals_csv(cohort_id: int):
     cohort = _signals_cohort(cohort_id)
     return Response(signals.signals_csv(cohort), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="cohort-{cohort.id}-wellbeing-signals.csv"'})
+
+
+# Sharing with a supervisor, on the trainee's terms ---------------------------------------------------------
+
+def share_form(supervisors, kind: str, *, cohort_id: int | None = None, entry_id: int | None = None) -> ShareForm:
+    form = ShareForm(formdata=None, data={"kind": kind, "cohort_id": cohort_id or "", "entry_id": entry_id or ""})
+    form.supervisor_id.choices = [SelectChoice(s.id, s.name) for s in supervisors]
+    return form
+
+
+@bp.post("/shares")
+@guard(policy.can_share_with_supervisor)
+def share():
+    form = ShareForm()
+    form.supervisor_id.choices = [SelectChoice(s.id, s.name) for s in sharing.my_supervisors(current_user)]
+    back = url_for("wellbeing.journal") if form.kind.data == "journal" else url_for("wellbeing.index")
+    if not form.validate_on_submit():
+        flash("Choose one of your supervisors to share with.", "error")
+        return redirect(back)
+    ok, row = committed(lambda: sharing.share(
+        current_user, form.supervisor_id.data, form.kind.data, cohort_id=_int(form.cohort_id.data),
+        entry_id=_int(form.entry_id.data)))
+    if ok:
+        flash(f"Shared with {row.supervisor.name} for your next session. You can withdraw it at any time.", "success")
+    return redirect(back)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _visible_share(share_id: int) -> WellbeingShare:
+    row = db.session.get(WellbeingShare, share_id)
+    not_found_unless(row is not None and policy.can_view_wellbeing_share(
+        current_user, row, supervises=sharing.supervises(current_user, row.user_id)))
+    return row
+
+
+@bp.post("/shares/<int:share_id>/withdraw")
+@guard(policy.can_share_with_supervisor)
+def withdraw_share(share_id: int):
+    row = db.session.get(WellbeingShare, share_id)
+    not_found_unless(row is not None and policy.can_withdraw_wellbeing_share(current_user, row))
+    if ActionForm().validate_on_submit():
+        committed(lambda: sharing.withdraw(row))
+        flash(f"Withdrawn: {row.supervisor.name} no longer sees it.", "success")
+    return redirect(url_for("wellbeing.index") + "#shared")
+
+
+@bp.get("/shared/<int:share_id>")
+@guard(policy.signed_in)
+def shared_item(share_id: int):
+    row = _visible_share(share_id)
+    points = services.trend(row.trainee, row.cohort) if row.cohort is not None else []
+    return render_template("wellbeing/shared_item.html", share=row, points=points, questions=questions)

@@ -157,6 +157,9 @@ def edit_entry(entry: JournalEntry, body: str, now: datetime | None = None) -> J
 
 
 def delete_entry(entry: JournalEntry) -> None:
+    from app.wellbeing.sharing import withdraw_entry_shares
+
+    withdraw_entry_shares(entry)
     db.session.delete(entry)
     db.session.flush()
 

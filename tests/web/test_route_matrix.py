@@ -182,6 +182,10 @@ MATRIX = {
     # a cohort's check-in averages (weeks with five answers or more) and load factors: its organization
     "wellbeing.cohort_signals":    ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
     "wellbeing.cohort_signals_csv": ("GET", [LOGIN, 403, 403, 403, 200, 200, 404]),
+    # a journal entry the trainee shared with their supervisor: the two of them only
+    "wellbeing.share":             ("POST", [LOGIN, 302, 403, 403, 403, 403, 403]),
+    "wellbeing.withdraw_share":    ("POST", [LOGIN, 302, 403, 403, 403, 403, 403]),
+    "wellbeing.shared_item":       ("GET",  [LOGIN, 200, 404, 200, 404, 404, 404]),
 }
 
 
@@ -196,7 +200,19 @@ ARG_OVERRIDES = {
     "wellbeing.delete_entry": lambda people: {"entry_id": _journal_entry_id(people)},
     "wellbeing.support_request": lambda people: {"request_id": _support_request_id(people)},
     "wellbeing.acknowledge": lambda people: {"request_id": _support_request_id(people)},
+    "wellbeing.withdraw_share": lambda people: {"share_id": _wellbeing_share_id(people)},
+    "wellbeing.shared_item": lambda people: {"share_id": _wellbeing_share_id(people)},
 }
+
+
+def _wellbeing_share_id(people) -> int:
+    from app.extensions import db
+    from app.wellbeing.sharing import share
+
+    row = share(people["trainee"], people["supervisor"].id, "journal",
+                entry_id=_journal_entry_id(people))
+    db.session.commit()
+    return row.id
 
 
 def _support_request_id(people) -> int:

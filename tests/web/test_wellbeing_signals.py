@@ -8,9 +8,9 @@ import itertools
 import pytest
 import sqlalchemy as sa
 
-from app.models import Enrollment, JournalEntry, Role, SupportRequest, WellbeingCheckin
+from app.models import Enrollment, JournalEntry, Role, SupportRequest, WellbeingCheckin, WellbeingShare
 from app.wellbeing import checkin as questions
-from app.wellbeing import signals, support
+from app.wellbeing import sharing, signals, support
 from app.wellbeing.services import add_entry
 from tests import factories
 from tests.conftest import login
@@ -32,7 +32,7 @@ def check_in(db, trainee, cohort, week, values, n):
 @pytest.fixture
 def group(supervised, db):
     """The supervised cohort (week 4) with five trainees in all; each has a journal entry, and the first has
-    asked their supervisor to talk. Nobody has checked in yet."""
+    asked their supervisor to talk and shared their entry with them. Nobody has checked in yet."""
     rc = dict(supervised)
     trainees = [rc["trainee"], rc["peer"]]
     for n in range(3):
@@ -43,6 +43,8 @@ def group(supervised, db):
         add_entry(t, f"{ENTRY}{n}")
     support.request_support(rc["trainee"], rc["cohort"], f"supervisor-{rc['supervisor'].id}", REQUEST,
                             backend="outbox", link_for=lambda r: "")
+    entry_id = db.session.scalar(sa.select(JournalEntry.id).where(JournalEntry.user_id == rc["trainee"].id))
+    sharing.share(rc["trainee"], rc["supervisor"].id, "journal", entry_id=entry_id)  # shared with Sam only
     rc["admin"] = factories.make_user(Role.ADMIN)
     rc["api_key"] = factories.make_api_key(rc["org"])[1]
     db.session.commit()
@@ -84,7 +86,8 @@ def _candidates(rc, db) -> dict[str, list]:
         "enrollment_id": db.session.scalars(sa.select(Enrollment.id)).all(),
         "entry_id": db.session.scalars(sa.select(JournalEntry.id)).all(),
         "request_id": db.session.scalars(sa.select(SupportRequest.id)).all(),
-        "fmt": ["json", "txt"], "org_id": [rc["org"].id], "slug": [rc["course"].slug], "purpose": ["revocation"],
+        "share_id": db.session.scalars(sa.select(WellbeingShare.id)).all(), "fmt": ["json", "txt"],
+        "org_id": [rc["org"].id], "slug": [rc["course"].slug], "purpose": ["revocation"],
     }
 
 
@@ -132,6 +135,11 @@ def test_every_route_export_and_api_path_shows_an_organization_admin_nothing_of_
     # the organization admin's own organization pages were reached, not just refused
     assert seen[f"/partners/cohorts/{rc['cohort'].id}"][0] == 200
     assert seen[f"/wellbeing/requests/{db.session.scalar(sa.select(SupportRequest.id))}"][0] == 404
+
+    # the markers are there to be found by those allowed: the supervisor the entry was shared with
+    share_id = db.session.scalar(sa.select(WellbeingShare.id))
+    assert f"{ENTRY}0" in signed_in(app, rc["supervisor"]).get(f"/wellbeing/shared/{share_id}").get_data(as_text=True)
+    assert seen[f"/wellbeing/shared/{share_id}"][0] == 404
 
     # a fifth answer makes the week's average (and only the average) visible
     check_in(db, rc["trainees"][4], rc["cohort"], 4, ANSWERS[4], 4)

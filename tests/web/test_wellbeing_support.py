@@ -74,7 +74,7 @@ def test_in_a_crisis_week_a_trainee_asks_to_talk_and_sees_who_has_it(week9, app,
     assert "Sam Supervisor, your supervisor" in mine and "Not yet" in mine
 
     sam = signed_in(app, rc["supervisor"])
-    assert "Requests to talk <span class=\"count\">1" in sam.get("/dashboard").get_data(as_text=True)
+    assert "Wellbeing <span class=\"count\">1" in sam.get("/dashboard").get_data(as_text=True)
     seen = sam.get(f"/wellbeing/requests/{req.id}").get_data(as_text=True)
     assert SECRET in seen and f"{trainee.name} asked to talk today" in seen
     sam.post(f"/wellbeing/requests/{req.id}/acknowledge",
@@ -87,7 +87,7 @@ def test_in_a_crisis_week_a_trainee_asks_to_talk_and_sees_who_has_it(week9, app,
     again = sam.post(f"/wellbeing/requests/{req.id}/acknowledge", data={"csrf_token": csrf_token(sam)},
                      follow_redirects=True).get_data(as_text=True)
     assert "Sam Supervisor already acknowledged this request." in again
-    assert "Requests to talk" not in sam.get("/dashboard").get_data(as_text=True)
+    assert "Wellbeing <span class=\"count\">" not in sam.get("/dashboard").get_data(as_text=True)
 
 
 def test_only_people_who_can_receive_it_are_offered_and_others_are_refused(week9, app, db):
