@@ -34,13 +34,17 @@ def _page(forms: dict | None = None):
     shown = {s.cohort.id for s in slots}
     past = [c for c in services.history_cohorts(current_user) if c.id not in shown]
     trends = {c.id: services.trend(current_user, c) for c in [s.cohort for s in slots] + past}
-    supervisors = sharing.my_supervisors(current_user)
+    supervisors, shares = sharing.my_supervisors(current_user), sharing.own_shares(current_user)
+    shared_with = {(s.cohort_id, s.supervisor_id) for s in shares if s.cohort_id}
+    share_forms = {}
+    for cid, points in trends.items():
+        not_yet = [p for p in supervisors if (cid, p.id) not in shared_with]
+        if points and not_yet:
+            share_forms[cid] = share_form(not_yet, "trend", cohort_id=cid)
     return render_template("wellbeing/index.html", slots=slots, past=past, forms=forms, trends=trends,
                            notes={cid: questions.notes(points) for cid, points in trends.items()},
-                           questions=questions, is_heavy=questions.is_heavy, shares=sharing.own_shares(current_user),
-                           share_forms={cid: share_form(supervisors, "trend", cohort_id=cid)
-                                        for cid, points in trends.items() if points and supervisors},
-                           action_form=ActionForm())
+                           questions=questions, is_heavy=questions.is_heavy, shares=shares,
+                           share_forms=share_forms, action_form=ActionForm())
 
 
 @bp.get("/")

@@ -62,6 +62,7 @@ def test_a_trainee_shares_a_trend_and_an_entry_with_their_supervisor_and_withdra
     # the trainee sees what is shared, and withdraws it
     mine = trainee.get("/wellbeing/").get_data(as_text=True)
     assert "What you are sharing" in mine and "See what they see" in mine
+    assert "Share this trend" not in mine  # already shared with their only supervisor
     trainee.post(f"/wellbeing/shares/{trend_share.id}/withdraw", data={"csrf_token": csrf_token(trainee)})
     assert sam.get(f"/wellbeing/shared/{trend_share.id}").status_code == 404
     assert "Tara Trainee: check-in trend" not in sam.get("/wellbeing/requests").get_data(as_text=True)
