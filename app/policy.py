@@ -321,3 +321,70 @@ def can_share_transcript(user: Any, *, is_enrolled: bool) -> bool:
 
 def can_withdraw_share(user: Any, share: Any) -> bool:
     return has_role(user, Role.TRAINEE) and share.user_id == user.id
+
+
+# Wellbeing: check-ins, journal (the trainee's alone) -----------------------------------------
+
+def can_check_in(user: Any) -> bool:
+    """The check-in page, its trend and the trainee's own export: trainees, for themselves only. No staff
+    role, not even a platform admin, has a route to anyone's check-ins or journal."""
+    return has_role(user, Role.TRAINEE)
+
+
+def can_keep_journal(user: Any) -> bool:
+    return has_role(user, Role.TRAINEE)
+
+
+def can_edit_journal_entry(user: Any, entry: Any) -> bool:
+    """A journal entry is read, edited and deleted by its writer only."""
+    return can_keep_journal(user) and owns(user, entry)
+
+
+# Wellbeing: "I need to talk to someone" ---------------------------------------------------------
+
+def can_ask_for_support(user: Any) -> bool:
+    return has_role(user, Role.TRAINEE)
+
+
+def can_receive_support_requests(user: Any) -> bool:
+    """Whoever a trainee can ask (a wellbeing contact is a lead instructor; supervisors) and the program
+    director (platform admins), who receives unacknowledged requests. Never the organization admin."""
+    return has_role(user, Role.INSTRUCTOR, Role.SUPERVISOR, Role.ADMIN)
+
+
+def can_view_support_request(user: Any, req: Any) -> bool:
+    """The trainee who asked, the person they asked, and the program director once it was escalated."""
+    if not _authed(user):
+        return False
+    return (user.id in (req.trainee_id, req.recipient_id)
+            or (has_role(user, Role.ADMIN) and req.escalated_at is not None))
+
+
+def can_acknowledge_support_request(user: Any, req: Any) -> bool:
+    return can_view_support_request(user, req) and can_receive_support_requests(user) and user.id != req.trainee_id
+
+
+def can_see_wellbeing_signals(user: Any, cohort: Any) -> bool:
+    """A cohort's aggregate check-in trends (weeks with five or more answers) and load factors: its
+    organization's admins and platform admins. Never one trainee's answers."""
+    return can_manage_organization(user, cohort.organization) if cohort.organization else has_role(user, Role.ADMIN)
+
+
+# Wellbeing: sharing with a supervisor on the trainee's terms -----------------------------------------
+
+def can_share_with_supervisor(user: Any) -> bool:
+    return has_role(user, Role.TRAINEE)
+
+
+def can_view_wellbeing_share(user: Any, share: Any, *, supervises: bool) -> bool:
+    """The trainee who shared it, and the supervisor they shared it with while it is shared and while they
+    still supervise the trainee. Nobody else: not other supervisors, instructors, organization or platform
+    admins."""
+    if owns(user, share):
+        return True
+    return (has_role(user, Role.SUPERVISOR) and share.supervisor_id == user.id and share.withdrawn_at is None
+            and supervises)
+
+
+def can_withdraw_wellbeing_share(user: Any, share: Any) -> bool:
+    return has_role(user, Role.TRAINEE) and owns(user, share)

@@ -179,6 +179,17 @@ class SupervisionRules(Strict):
         return self
 
 
+class WellbeingRules(Strict):
+    """Looking after the people being trained (app/wellbeing). The check-in's questions are fixed in code: it is a
+    plain check-in that claims no clinical validity (docs/wellbeing.md says why)."""
+
+    #: a private check-in the trainee may answer once each week of the cohort, or none
+    checkin: Literal["weekly", "off"] = "off"
+    #: hours a same-day "I need to talk to someone" request may wait unacknowledged before it goes to the
+    #: program director
+    escalate_after_hours: int = Field(default=4, ge=1, le=24)
+
+
 AchievementType = Literal["CertificateOfCompletion", "Certificate", "Certification", "Course", "MicroCredential"]
 
 
@@ -241,6 +252,7 @@ class CourseFile(Strict):
     discussion: DiscussionRules = DiscussionRules()
     role_play: RolePlayRules = RolePlayRules()
     supervision: SupervisionRules | None = None
+    wellbeing: WellbeingRules = WellbeingRules()
     certificate: CertificateRules = CertificateRules()
     frameworks: list[Framework] = []
 

@@ -28,6 +28,9 @@ class Job:
 JOBS: dict[str, Job] = {job.key: job for job in (
     # Mail is tried every minute anyway, and each message keeps its own attempts and backoff (app/mailer.py).
     Job("mail", "Deliver queued mail", "every minute", {"minute": "*"}, work.deliver_mail, retries=0),
+    # A trainee asked to talk today: the program's escalate_after_hours is counted in hours, so look often.
+    Job("support-escalations", "Pass unacknowledged requests to talk to the program director", "every five minutes",
+        {"minute": "*/5"}, work.escalate_support_requests),
     Job("certificates", "Issue certificates that are due", "hourly, at five past", {"minute": "5"},
         work.sweep_certificates),
     Job("supervision-reminders", "Remind supervisors of sessions waiting for sign-off", "daily at 13:00 UTC",

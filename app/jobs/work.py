@@ -12,6 +12,7 @@ from app.mailer import deliver_pending
 from app.roleplay import uploads
 from app.roleplay.services import purge_recordings, reconcile_uploads
 from app.supervision.reminders import send_reminders
+from app.wellbeing.support import escalate_due
 
 
 class JobFailed(Exception):
@@ -66,3 +67,14 @@ def reconcile_uploads_job(app: Flask) -> str:
         raise JobFailed(f"{summary}; {len(result.missing)} recording(s) have no file: ids "
                         f"{', '.join(map(str, result.missing[:50]))}. Restore them from backup, or delete them.")
     return summary
+
+
+def escalate_support_requests(app: Flask) -> str:
+    """Requests to talk that nobody acknowledged in the program's escalate_after_hours go to the program
+    director, each exactly once."""
+    with app.test_request_context(base_url=app.config["PUBLIC_BASE_URL"]):
+        count = escalate_due(backend=app.config["MAIL_BACKEND"],
+                             link_for=lambda req: url_for("wellbeing.support_request", request_id=req.id,
+                                                          _external=True))
+    db.session.commit()
+    return f"{count} unacknowledged request(s) to talk passed to the program director"

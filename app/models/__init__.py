@@ -60,6 +60,14 @@ from app.models.supervision import (
     SupervisorCredential,
 )
 from app.models.users import AuthToken, Role, SupervisorAssignment, TokenPurpose, User
+from app.models.wellbeing import (
+    JournalEntry,
+    ShareKind,
+    SupportRecipient,
+    SupportRequest,
+    WellbeingCheckin,
+    WellbeingShare,
+)
 
 __all__ = [
     "Accommodation",
@@ -128,4 +136,10 @@ __all__ = [
     "TokenPurpose",
     "User",
     "WeekUnlock",
+    "JournalEntry",
+    "ShareKind",
+    "WellbeingShare",
+    "SupportRecipient",
+    "SupportRequest",
+    "WellbeingCheckin",
 ]

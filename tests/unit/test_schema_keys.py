@@ -18,6 +18,7 @@ PRS = "tests.services.test_second_program"
 ENGINE = "tests.unit.test_engine"
 SUP = "tests.unit.test_supervision_counting"
 COMP = "tests.services.test_competencies"
+WELL = "tests.web.test_wellbeing"
 TRANSCRIPT = "tests.web.test_transcript::test_the_trainee_downloads_a_transcript_of_what_they_did"
 
 #: schema key -> the test that proves it is enforced
@@ -120,6 +121,10 @@ PROOF = {
     "course.toml:supervision.categories.label": f"{SUP}::test_hour_categories_each_need_their_minimum",
     "course.toml:supervision.categories.min_hours": f"{SUP}::test_hour_categories_each_need_their_minimum",
     "course.toml:supervision.categories.aligns": f"{COMP}::test_hour_categories_print_the_domains_they_count_toward",
+    "course.toml:wellbeing": f"{WELL}::test_the_program_files_choose_whether_there_is_a_check_in",
+    "course.toml:wellbeing.checkin": f"{WELL}::test_the_program_files_choose_whether_there_is_a_check_in",
+    "course.toml:wellbeing.escalate_after_hours":
+        "tests.web.test_wellbeing_support::test_the_hours_before_escalation_come_from_the_program",
     "course.toml:frameworks": TRANSCRIPT,
     "course.toml:frameworks.key": f"{COMP}::test_a_broken_alignment_is_refused_with_where_and_why",
     "course.toml:frameworks.name": "tests.interop.test_open_badges::test_the_credential_is_valid_against_1edtech_achievementcredential_schema",

@@ -167,6 +167,25 @@ MATRIX = {
     "catalog.index":               ("GET",  [200, 200, 200, 200, 200, 200, 200]),
     "catalog.signup":              ("GET",  [404, 404, 404, 404, 404, 404, 404]),  # the cohort is not open
     "catalog.confirm":             ("GET",  [410, 410, 410, 410, 410, 410, 410]),  # not a real token
+    # check-ins and the journal: the trainee's own, no staff role has a route to them
+    "wellbeing.index":             ("GET",  [LOGIN, 200, 403, 403, 403, 403, 403]),
+    "wellbeing.checkin":           ("POST", [LOGIN, 404, 403, 403, 403, 403, 403]),  # the program has no check-in
+    "wellbeing.journal":           ("GET",  [LOGIN, 200, 403, 403, 403, 403, 403]),
+    "wellbeing.edit_entry":        ("GET",  [LOGIN, 200, 403, 403, 403, 403, 403]),
+    "wellbeing.delete_entry":      ("POST", [LOGIN, 302, 403, 403, 403, 403, 403]),
+    "wellbeing.export":            ("GET",  [LOGIN, 200, 403, 403, 403, 403, 403]),
+    # a request to talk (the trainee asked their supervisor): the trainee and the person asked, nobody else
+    "wellbeing.talk":              ("GET",  [LOGIN, 200, 403, 403, 403, 403, 403]),
+    "wellbeing.inbox":             ("GET",  [LOGIN, 403, 200, 200, 403, 200, 403]),
+    "wellbeing.support_request":   ("GET",  [LOGIN, 200, 404, 200, 404, 404, 404]),  # the director: once escalated
+    "wellbeing.acknowledge":       ("POST", [LOGIN, 404, 404, 302, 404, 404, 404]),
+    # a cohort's check-in averages (weeks with five answers or more) and load factors: its organization
+    "wellbeing.cohort_signals":    ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
+    "wellbeing.cohort_signals_csv": ("GET", [LOGIN, 403, 403, 403, 200, 200, 404]),
+    # a journal entry the trainee shared with their supervisor: the two of them only
+    "wellbeing.share":             ("POST", [LOGIN, 302, 403, 403, 403, 403, 403]),
+    "wellbeing.withdraw_share":    ("POST", [LOGIN, 302, 403, 403, 403, 403, 403]),
+    "wellbeing.shared_item":       ("GET",  [LOGIN, 200, 404, 200, 404, 404, 404]),
 }
 
 
@@ -176,7 +195,42 @@ ARG_OVERRIDES = {
     "certificates.verify": lambda people: {"reference": people["certificate"].serial},
     "certificates.key_status_list": lambda people: {"key_number": _issuer_key_number()},
     "certificates.withdraw_share": lambda people: {"share_id": _share_id(people)},
+    "wellbeing.edit_entry": lambda people: {"entry_id": _journal_entry_id(people)},
+    "wellbeing.delete_entry": lambda people: {"entry_id": _journal_entry_id(people)},
+    "wellbeing.support_request": lambda people: {"request_id": _support_request_id(people)},
+    "wellbeing.acknowledge": lambda people: {"request_id": _support_request_id(people)},
+    "wellbeing.withdraw_share": lambda people: {"share_id": _wellbeing_share_id(people)},
+    "wellbeing.shared_item": lambda people: {"share_id": _wellbeing_share_id(people)},
 }
+
+
+def _wellbeing_share_id(people) -> int:
+    from app.extensions import db
+    from app.wellbeing.sharing import share
+
+    row = share(people["trainee"], people["supervisor"].id, "journal",
+                entry_id=_journal_entry_id(people))
+    db.session.commit()
+    return row.id
+
+
+def _support_request_id(people) -> int:
+    from app.extensions import db
+    from app.wellbeing.support import request_support
+
+    req = request_support(people["trainee"], people["cohort"], f"supervisor-{people['supervisor'].id}", "",
+                          backend="outbox", link_for=lambda _r: "")
+    db.session.commit()
+    return req.id
+
+
+def _journal_entry_id(people) -> int:
+    from app.extensions import db
+    from app.wellbeing.services import add_entry
+
+    entry = add_entry(people["trainee"], "A private entry.")
+    db.session.commit()
+    return entry.id
 
 
 def _share_id(people) -> int:
@@ -213,7 +267,8 @@ def _base_args(people) -> dict:
             "thread_id": people["thread"].id, "post_id": people["post"].id,
             "org_id": people["org_a"].id, "enrollment_id": people["enrollment"].id,
             "import_id": people["roster_import"].id, "key_id": people["api_key"].id, "grant_id": 999_999,
-            "share_id": 1, "suppression_id": 999_999, "key": "certificates"}
+            "share_id": 1, "suppression_id": 999_999, "key": "certificates", "fmt": "json", "entry_id": 999_999,
+            "request_id": 999_999}
 
 
 def test_every_route_is_in_the_table(app):

@@ -1,0 +1,3 @@
+from app.wellbeing.routes import bp
+
+__all__ = ["bp"]

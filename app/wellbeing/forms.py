@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length
+
+from app.wellbeing import checkin as questions
+from app.wellbeing.services import JOURNAL_MAX_CHARS, NOTE_MAX_CHARS
+
+
+class CheckinForm(FlaskForm):
+    """The five questions (fields named by their keys), the "talk today" question and a private note."""
+
+    talk = BooleanField(questions.TALK_YES)
+    note = TextAreaField("Anything you want to remember about this week (optional, only you see it)",
+                         validators=[Length(max=NOTE_MAX_CHARS)])
+    submit = SubmitField("Save my check-in")
+
+    @property
+    def question_fields(self):
+        return [(q, self[q.key]) for q in questions.QUESTIONS]
+
+
+for _q in questions.QUESTIONS:
+    setattr(CheckinForm, _q.key, RadioField(
+        _q.text, coerce=int, validators=[InputRequired(message="Please choose one.")],
+        choices=[SelectChoice(i + 1, text) for i, text in enumerate(_q.answers)]))
+
+
+class JournalForm(FlaskForm):
+    body = TextAreaField("A new entry", validators=[InputRequired(message="Write something first."),
+                                                   Length(max=JOURNAL_MAX_CHARS)],
+                         description="Private: nobody else can read it. Write what helps; nothing here is graded.")
+    submit = SubmitField("Save the entry")
+
+
+class TalkForm(FlaskForm):
+    to = RadioField("Who would you like to talk to today?", validators=[InputRequired(message="Choose a person.")])
+    message = TextAreaField("Anything you want them to know first (optional)",
+                            validators=[Length(max=2000)],
+                            description="Only the person you choose sees this (and the program director if nobody "
+                                        "acknowledges your request in time). It is never sent by email, and your "
+                                        "organization does not see it.")
+    submit = SubmitField("Ask them to reach me today")
+
+
+class AcknowledgeForm(FlaskForm):
+    reply = TextAreaField("A note back (optional)", validators=[Length(max=1000)],
+                          description="For example when and how you will reach them. Only they see it.")
+    submit = SubmitField("I have this: acknowledge")
+
+
+class ShareForm(FlaskForm):
+    """Share one thing with one supervisor: a cohort's trend (`cohort_id`) or a journal entry (`entry_id`)."""
+
+    kind = HiddenField(validators=[InputRequired()])
+    cohort_id = HiddenField()
+    entry_id = HiddenField()
+    supervisor_id = SelectField("With", coerce=int, validators=[InputRequired()])
+    submit = SubmitField("Share with my supervisor")
