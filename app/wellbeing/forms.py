@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
+from app.forms import Form
 from app.wellbeing import checkin as questions
 from app.wellbeing.services import JOURNAL_MAX_CHARS, NOTE_MAX_CHARS
 
 
-class CheckinForm(FlaskForm):
+class CheckinForm(Form):
     """The five questions (fields named by their keys), the "talk today" question and a private note."""
 
     talk = BooleanField(questions.TALK_YES)
@@ -28,14 +28,14 @@ for _q in questions.QUESTIONS:
         choices=[SelectChoice(i + 1, text) for i, text in enumerate(_q.answers)]))
 
 
-class JournalForm(FlaskForm):
+class JournalForm(Form):
     body = TextAreaField("A new entry", validators=[InputRequired(message="Write something first."),
                                                    Length(max=JOURNAL_MAX_CHARS)],
                          description="Private: nobody else can read it. Write what helps; nothing here is graded.")
     submit = SubmitField("Save the entry")
 
 
-class TalkForm(FlaskForm):
+class TalkForm(Form):
     to = RadioField("Who would you like to talk to today?", validators=[InputRequired(message="Choose a person.")])
     message = TextAreaField("Anything you want them to know first (optional)",
                             validators=[Length(max=2000)],
@@ -45,13 +45,13 @@ class TalkForm(FlaskForm):
     submit = SubmitField("Ask them to reach me today")
 
 
-class AcknowledgeForm(FlaskForm):
+class AcknowledgeForm(Form):
     reply = TextAreaField("A note back (optional)", validators=[Length(max=1000)],
                           description="For example when and how you will reach them. Only they see it.")
     submit = SubmitField("I have this: acknowledge")
 
 
-class ShareForm(FlaskForm):
+class ShareForm(Form):
     """Share one thing with one supervisor: a cohort's trend (`cohort_id`) or a journal entry (`entry_id`)."""
 
     kind = HiddenField(validators=[InputRequired()])

@@ -195,12 +195,6 @@ def acknowledge(request_id: int):
     return redirect(url_for("wellbeing.support_request", request_id=req.id))
 
 
-@bp.app_template_global()
-def open_support_requests(user) -> int:
-    """For the navigation: requests to talk waiting for this person (staff who can receive them only)."""
-    return support.open_count(user) if policy.can_receive_support_requests(user) else 0
-
-
 # Signals for the organization: aggregates of five or more ------------------------------------------------
 
 def _signals_cohort(cohort_id: int) -> Cohort:

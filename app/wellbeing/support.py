@@ -86,7 +86,7 @@ def request_support(trainee: User, cohort: Cohort, choice: str, message: str, *,
                     link_for: Callable[[SupportRequest], str], now: datetime | None = None) -> SupportRequest:
     """Record the request and tell the person asked at once (mail, without the trainee's name or words)."""
     now = now or utcnow()
-    if cohort not in support_cohorts(trainee):
+    if cohort.id not in {c.id for c in support_cohorts(trainee)}:
         raise DomainError("You can ask for support in a cohort you are in.")
     options = {c.value: c for c in choices(trainee, cohort)}
     picked = options.get(choice)
@@ -196,10 +196,3 @@ def inbox(user: User) -> list[SupportRequest]:
         .order_by(SupportRequest.acknowledged_at.is_not(None), SupportRequest.created_at.desc())))
 
 
-def open_count(user: User) -> int:
-    """Unacknowledged requests waiting for this person (the navigation shows the count)."""
-    cond = SupportRequest.recipient_id == user.id
-    if user.role is Role.ADMIN:
-        cond = sa.or_(cond, SupportRequest.escalated_at.is_not(None))
-    return db.session.scalar(sa.select(sa.func.count()).select_from(SupportRequest).where(
-        cond, SupportRequest.acknowledged_at.is_(None))) or 0
