@@ -57,8 +57,9 @@ def org_snapshot(org: Organization) -> dict:
 
 
 def user_snapshot(user: User) -> dict:
-    return {"email": user.email, "name": user.name, "role": user.role.value,
-            "organization_id": user.organization_id, "is_active": user.is_active}
+    """No name or email: the audit log is append-only, so it never holds what erasure must remove (the entry's
+    object is the user, whose row shows the name, or the pseudonym once erased)."""
+    return {"role": user.role.value, "organization_id": user.organization_id, "is_active": user.is_active}
 
 
 def _flush_unique(obj, message: str) -> None:
@@ -195,7 +196,7 @@ def _invite(user: User, invitation: Invitation, *, actor: User | None, ip: str |
     else:
         link = invitation.link_for(issue_token(user, TokenPurpose.INVITATION, hours=invitation.hours))
     audit.record("user.invitation_sent", user, actor=actor, ip=ip,
-                 after={"email": user.email, "valid_hours": invitation.hours,
+                 after={"valid_hours": invitation.hours,
                         "delivery": "email" if invitation.mail else "link shown"})
     return link
 
