@@ -35,11 +35,11 @@ from app.models import (
     Recording,
     RecordingView,
     Role,
-    User,
     RolePlaySubmission,
     RubricGrade,
     SeatChange,
     ThreadRead,
+    User,
     WeekUnlock,
 )
 from app.models.exceptions import ExceptionKind

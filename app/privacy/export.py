@@ -53,6 +53,10 @@ Times are in UTC. If something is missing or wrong, tell the platform team.
 """
 
 
+#: an archive up to this size is returned in memory; a larger one (recordings) as an open temporary file
+IN_MEMORY = 32 * 1024 * 1024
+
+
 @dataclass(frozen=True)
 class TableExport:
     entry: Table
@@ -121,7 +125,7 @@ def _credential_files(tables: list[TableExport]) -> list[tuple[str, str]]:
 
 
 def build(user: User, *, upload_dir: Path, platform: str, now: datetime | None = None) -> IO[bytes]:
-    """The archive, in a temporary file (recordings can be large) positioned at its start."""
+    """The archive, positioned at its start: in memory, or in a temporary file when large (recordings)."""
     now = now or utcnow()
     tables = collect(user)
     recordings = _recording_files(tables, upload_dir)
@@ -140,6 +144,10 @@ def build(user: User, *, upload_dir: Path, platform: str, now: datetime | None =
             zf.write(path, name, compress_type=zipfile.ZIP_STORED)  # audio and video are compressed already
         for name, token in credentials:
             zf.writestr(name, token)
+    if out.tell() <= IN_MEMORY:  # most archives: held in memory, nothing left open
+        out.seek(0)
+        with out:
+            return io.BytesIO(out.read())
     out.seek(0)
     return out
 

@@ -84,7 +84,7 @@ def test_the_export_holds_every_registered_table_s_rows_for_the_person_and_nothi
     assert other.name not in raw.decode("latin-1").replace(json.dumps(mail, ensure_ascii=False), "")
     roster = files["data/roster_imports.json"]["rows"]
     assert [[r["line"] for r in row["rows"]] for row in roster if "rows" in row] == [[2]]  # only their line
-    assert files["files/recordings/submission-%d.webm" % data["submission"].id].startswith(b"\x1aE\xdf\xa3")
+    assert files[f"files/recordings/submission-{data['submission'].id}.webm"].startswith(b"\x1aE\xdf\xa3")
     token = files[f"files/certificates/{data['cert'].serial}.jwt"].decode()
     assert token == data["cert"].credential_jwt
     assert files["manifest.json"]["tables"]["posts"] == len(files["data/posts.json"]["rows"])
