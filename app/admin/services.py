@@ -246,6 +246,8 @@ def set_user_active(user: User, active: bool, *, actor: User, ip: str | None = N
     """Deactivation ends every session of theirs at once; they cannot sign in until reactivated."""
     if user.is_active == active:
         raise Refused(f"{user.name} is already {'active' if active else 'deactivated'}.")
+    if active and user.erased_at is not None:
+        raise Refused("This account's personal data was erased; it cannot be used again. Create a new account.")
     if not active:
         _refuse_losing_admin(user, actor, "deactivate")
     before = user_snapshot(user)

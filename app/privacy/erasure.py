@@ -86,7 +86,7 @@ def _recordings(ctx: Context) -> None:
     for rec in rows:
         uploads.remove(ctx.upload_dir, rec.stored_name)
         rec.deleted_at = ctx.now
-    ctx.counts["recording files deleted"] += len(rows)
+    ctx.counts["roleplay recordings: files deleted"] += len(rows)
 
 
 def _enrollments(ctx: Context) -> None:
@@ -94,13 +94,13 @@ def _enrollments(ctx: Context) -> None:
                                                           Enrollment.status.in_(CURRENT_STATUSES))).all()
     for row in rows:
         row.status = EnrollmentStatus.WITHDRAWN
-    ctx.counts["enrollments withdrawn"] += len(rows)
+    ctx.counts["enrollments: withdrawn"] += len(rows)
 
 
 def _certificates(ctx: Context) -> None:
     for cert in db.session.scalars(sa.select(Certificate).where(Certificate.user_id == ctx.person.id)):
         cert.snapshot = {**(cert.snapshot or {}), "holder": WITHHELD_NAME, "holder_withheld": True}
-        ctx.counts["certificates kept, name withheld"] += 1
+        ctx.counts["certificates: name withheld"] += 1
 
 
 def _shares(ctx: Context) -> None:
@@ -108,7 +108,7 @@ def _shares(ctx: Context) -> None:
                                                                TranscriptShare.revoked_at.is_(None))).all()
     for share in rows:
         share.revoked_at = ctx.now
-    ctx.counts["transcript shares withdrawn"] += len(rows)
+    ctx.counts["transcript shares: withdrawn"] += len(rows)
 
 
 def _rosters(ctx: Context) -> None:
@@ -125,7 +125,7 @@ def _rosters(ctx: Context) -> None:
             rows.append(row)
         if rows != imp.rows:
             imp.rows = rows
-            ctx.counts["roster uploads"] += 1
+            ctx.counts["roster imports: lines replaced"] += 1
 
 
 def _account(ctx: Context) -> None:
@@ -152,6 +152,10 @@ CUSTOM_STEPS: dict[str, Callable[[Context], None]] = {
 }
 
 
+def _label(entry: registry.Table) -> str:
+    return entry.name.replace("_", " ")
+
+
 # 2. The person's own rows -----------------------------------------------------------------------------------
 
 def _blank_value(value: Any) -> Any:
@@ -175,10 +179,10 @@ def _own_rows(entry: registry.Table, ctx: Context) -> None:
             values = {c: _blank_value(row[c]) for c in entry.blank}
             if values != {c: row[c] for c in entry.blank}:
                 db.session.execute(sa.update(table).where(pk == row["id"]).values(**values))
-                ctx.counts[f"{entry.name} emptied"] += 1
+                ctx.counts[f"{_label(entry)}: emptied"] += 1
     if entry.erase is Erase.DELETE:
         deleted = db.session.execute(sa.delete(table).where(where)).rowcount
-        ctx.counts[f"{entry.name} deleted"] += deleted or 0
+        ctx.counts[f"{_label(entry)}: deleted"] += deleted or 0
 
 
 # 3. Their name and email wherever else they appear ----------------------------------------------------------
@@ -251,7 +255,7 @@ def _search(entry: registry.Table, ctx: Context, scrub: Scrubber) -> None:
         changed = {c: v for c, v in values.items() if v != row[c]}
         if changed:
             db.session.execute(sa.update(table).where(table.c.id == row["id"]).values(**changed))
-            ctx.counts[f"{entry.name} mentions replaced"] += 1
+            ctx.counts[f"{_label(entry)}: name replaced"] += 1
 
 
 # The whole erasure ------------------------------------------------------------------------------------------
@@ -291,6 +295,6 @@ def erase(person: User, *, actor: User, upload_dir: Path, confirmation: str, ip:
     ctx.person = person
     CUSTOM_STEPS["users"](ctx)
     counts = {k: v for k, v in sorted(ctx.counts.items()) if v}
-    audit.record("user.erased", person, actor=actor, ip=ip, after={"pseudonym": pseudo_name, "changed": counts})
+    audit.record("user.erased", person, actor=actor, ip=ip, after={"pseudonym": pseudo_name, **counts})
     db.session.flush()
     return Erased(person.id, pseudo_name, counts)

@@ -95,6 +95,10 @@ def test_an_admin_erases_a_person_after_typing_their_email(app, db, people):
     after_page = text(staff.get(f"/admin/people/{trainee.id}"))
     assert "Erased on" in after_page and name not in after_page and "Erase their personal data" not in after_page
     assert staff.get(url).status_code == 302  # already erased: back to their page
+    post(staff, f"/admin/people/{trainee.id}/reactivate", page=f"/admin/people/{trainee.id}")
+    db.session.expire_all()
+    assert not db.session.get(User, trainee.id).is_active  # an erased account is never reactivated
+    assert "it cannot be used again" in text(staff.get(f"/admin/people/{trainee.id}"))
     assert login(app.test_client(), SimpleNamespace(email=email)).status_code == 200  # cannot sign in any more
 
 
