@@ -35,7 +35,7 @@ def _download(person: User):
 
 
 def _held(person: User) -> list[tuple[str, int]]:
-    return [(t.entry.title, len(t.rows)) for t in export.collect(person) if t.rows]
+    return [(entry.title, n) for entry, n in export.counts(person) if n]
 
 
 @bp.get("/account/data")

@@ -88,6 +88,7 @@ def test_the_export_holds_every_registered_table_s_rows_for_the_person_and_nothi
     token = files[f"files/certificates/{data['cert'].serial}.jwt"].decode()
     assert token == data["cert"].credential_jwt
     assert files["manifest.json"]["tables"]["posts"] == len(files["data/posts.json"]["rows"])
+    assert {entry.name: n for entry, n in export.counts(person)} == files["manifest.json"]["tables"]
 
 
 def test_an_actor_s_rows_come_without_the_other_person_s_text(data, app):
