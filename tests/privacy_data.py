@@ -173,8 +173,10 @@ def _rubric(course):
     return db.session.scalar(sa.select(Rubric).where(Rubric.course_id == course.id))
 
 
-def link_matches(link: Link, row, person_id: int, email: str, via_ids: set[int]) -> bool:
-    """The test's own reading of a link (independent of app/privacy/links.py)."""
+def link_matches(link: Link, row, person_id: int, email: str, via_ids: set[int],
+                 objects: set[tuple[str, str]] = frozenset()) -> bool:
+    """The test's own reading of a link (independent of app/privacy/links.py). `objects` are the (model
+    name, id) of the rows an audit entry may be about."""
     value = row[link.column]
     if link.match.value in ("user_id", "self"):
         return value == person_id
@@ -185,5 +187,5 @@ def link_matches(link: Link, row, person_id: int, email: str, via_ids: set[int])
     if link.match.value == "json_email":
         return any(str(r.get("email", "")).lower() == email.lower() for r in value or [])
     if link.match.value == "user_object":
-        return row["object_type"] == "User" and value == str(person_id)
+        return (row["object_type"], value) in objects
     raise AssertionError(link.match)

@@ -44,8 +44,31 @@ def condition(table: sa.Table, link: Link, person: Person) -> sa.ColumnElement[b
     if link.match is Match.JSON_EMAIL:  # narrowed in Python by `json_entries`
         return sa.func.lower(sa.cast(col, sa.Text)).contains(person.email_lower, autoescape=True)
     if link.match is Match.USER_OBJECT:
-        return sa.and_(table.c.object_type == "User", col == str(person.id))
+        return sa.or_(*(sa.and_(table.c.object_type == model, col.in_(ids))
+                        for model, ids in _objects_about(person, exclude=table.name)))
     raise ValueError(link.match)
+
+
+def model_names() -> dict[str, str]:
+    """Table name -> model class name (what an audit entry's object_type holds)."""
+    return {m.local_table.name: m.class_.__name__ for m in db.Model.registry.mappers}
+
+
+def _objects_about(person: Person, *, exclude: str) -> list[tuple[str, sa.Select]]:
+    """(model name, ids as strings) of the person's account and of every registered row they are the
+    subject of: an audit entry whose object is one of these is about them."""
+    from app.privacy import registry
+
+    names = model_names()
+    out = []
+    for entry in registry.exported_tables():
+        if entry.name == exclude or not entry.subject_links or entry.name not in names:
+            continue
+        table = table_of(entry)
+        subject = any_condition(table, [link for link in entry.subject_links if link.match is not Match.USER_OBJECT],
+                                person)
+        out.append((names[entry.name], sa.select(sa.cast(table.c.id, sa.String)).where(subject)))
+    return out
 
 
 def any_condition(table: sa.Table, links: Iterable[Link], person: Person) -> sa.ColumnElement[bool]:
@@ -66,6 +89,10 @@ class Matcher:
         self._via: dict[Link, set[int]] = {
             link: set(db.session.scalars(_via_ids(link, person)))
             for link in entry.links if link.match is Match.VIA}
+        self._objects: set[tuple[str, str]] = set()
+        if any(link.match is Match.USER_OBJECT for link in entry.links):
+            for model, ids in _objects_about(person, exclude=entry.name):
+                self._objects |= {(model, i) for i in db.session.scalars(ids)}
 
     def matches(self, link: Link, row: Any) -> bool:
         value = row[link.column]
@@ -79,7 +106,7 @@ class Matcher:
             case Match.JSON_EMAIL:
                 return bool(json_entries(value, self.person))
             case Match.USER_OBJECT:
-                return row["object_type"] == "User" and value == str(self.person.id)
+                return (row["object_type"], value) in self._objects
         return False
 
     def matched(self, row: Any) -> list[Link]:

@@ -44,7 +44,8 @@ class Match(enum.StrEnum):
     VIA = "via"                    # the column holds the id of a row of `via[0]` whose `via[1]` is users.id
     EMAIL = "email"                # the column holds an email address (compared case-insensitively)
     JSON_EMAIL = "json_email"      # a JSON list of rows, some of which carry the person's "email"
-    USER_OBJECT = "user_object"    # audit entries whose object is the user (object_type "User")
+    #: audit entries whose object is the user, or a row of a registered table the user is the subject of
+    USER_OBJECT = "user_object"
 
 
 @dataclass(frozen=True)

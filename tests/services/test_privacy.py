@@ -45,16 +45,25 @@ def _zip(person, upload_dir, app) -> tuple[dict, bytes]:
     return export.read_archive(raw), raw
 
 
-def _expected_ids(entry: registry.Table, person: User, email: str) -> set[int]:
-    """Every row of the table that links to the person, read row by row (not through app/privacy/links.py)."""
+def _matching_rows(entry: registry.Table, person: User, email: str, links, objects=frozenset()) -> set[int]:
+    """The ids of the table's rows any of `links` ties to the person, read row by row (not through
+    app/privacy/links.py)."""
     table = _db.metadata.tables[entry.name]
     via = {}
-    for link in entry.links:
+    for link in links:
         if link.via:
             parent = _db.metadata.tables[link.via[0]]
             via[link] = set(_db.session.scalars(sa.select(parent.c.id).where(parent.c[link.via[1]] == person.id)))
     return {row["id"] for row in _db.session.execute(sa.select(table)).mappings()
-            if any(link_matches(link, row, person.id, email, via.get(link, set())) for link in entry.links)}
+            if any(link_matches(link, row, person.id, email, via.get(link, set()), objects) for link in links)}
+
+
+def _expected_ids(entry: registry.Table, person: User, email: str) -> set[int]:
+    models = {m.local_table.name: m.class_.__name__ for m in _db.Model.registry.mappers}
+    objects = {(models[other.name], str(i)) for other in registry.exported_tables() if other.name != entry.name
+               for i in _matching_rows(other, person, email, [k for k in other.subject_links
+                                                              if k.match is not registry.Match.USER_OBJECT])}
+    return _matching_rows(entry, person, email, entry.links, objects)
 
 
 def test_the_export_holds_every_registered_table_s_rows_for_the_person_and_nothing_else(data, app):
@@ -70,6 +79,9 @@ def test_the_export_holds_every_registered_table_s_rows_for_the_person_and_nothi
             assert row["_you_are"], entry.name
             assert not set(entry.secret) & set(row), f"{entry.name}: a secret was exported"
     assert files["data/users.json"]["rows"][0]["email"] == data["email"]
+    # audit entries about them: about their account, and about their records (their certificate, their share)
+    actions = {r["action"] for r in files["data/audit_events.json"]["rows"]}
+    assert {"user.role_changed", "certificate.issued", "transcript.shared"} <= actions
     assert "password_hash" not in files["data/users.json"]["rows"][0]
     mine = {row["body_md"] for row in files["data/posts.json"]["rows"] if "body_md" in row}
     assert f"I am {data['name']}; write to me at {data['email']}." in mine
