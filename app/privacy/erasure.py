@@ -56,6 +56,9 @@ class ErasureRefused(DomainError):
     pass
 
 
+ALREADY = "This person's data was already erased."
+
+
 @dataclass
 class Context:
     person: User
@@ -268,12 +271,21 @@ def confirmation_phrase(person: User) -> str:
 def erase(person: User, *, actor: User, upload_dir: Path, confirmation: str, ip: str | None = None,
           now: datetime | None = None) -> Erased:
     if person.erased_at is not None:
-        raise ErasureRefused("This person's data was already erased.")
+        raise ErasureRefused(ALREADY)
     if actor.id == person.id:
         raise ErasureRefused("You cannot erase your own account. Ask another platform admin.")
     if (confirmation or "").strip().lower() != confirmation_phrase(person).lower():
         raise ErasureRefused(f"Type {confirmation_phrase(person)} exactly to confirm. Nothing was erased.")
     now = now or utcnow()
+    db.session.flush()
+    # Claim the account with a conditional update: of two erasures at once, the second waits for the
+    # first's row lock and then finds it taken (on SQLite, for the database's write lock).
+    users = User.__table__
+    claimed = db.session.execute(sa.update(users).where(users.c.id == person.id, users.c.erased_at.is_(None))
+                                 .values(erased_at=now)).rowcount
+    if not claimed:
+        raise ErasureRefused(ALREADY)
+    db.session.refresh(person)  # the name and email as they stand now that the row is ours
     pseudo_name, pseudo_email = registry.pseudonym(person.id)
     ctx = Context(person=person, identity=Person(person.id, person.email), name=person.name or "",
                   first_name=person.first_name if person.name else "", pseudo_name=pseudo_name,

@@ -261,3 +261,25 @@ def test_the_retention_job_is_scheduled_and_says_what_it_deleted(app, db, people
     assert summary.startswith("0 mail older than 90 days, 0 roster upload(s) older than 30 days")
     run = db.session.scalar(sa.select(JobRun).where(JobRun.job == "retention"))
     assert run.status == "ok" and run.summary == summary
+
+
+def test_two_admins_erasing_at_once_erase_once(data, app, db):
+    from app.models import Role
+    from tests.conftest import race
+
+    second = factories.make_user(Role.ADMIN)
+    db.session.commit()
+    pid, email, upload_dir = data["person"].id, data["email"], data["upload_dir"]
+
+    def by(admin_id):
+        def prepare():
+            person, admin = _db.session.get(User, pid), _db.session.get(User, admin_id)
+            return lambda: erasure.erase(person, actor=admin, upload_dir=upload_dir, confirmation=email)
+        return prepare
+
+    outcomes = race(app, [by(data["admin"].id), by(second.id)])
+    assert outcomes.count("ok") == 1, outcomes
+    assert set(outcomes) - {"ok"} <= {"This person's data was already erased.", "locked"}
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "user.erased")) == 1
