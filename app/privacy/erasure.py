@@ -2,7 +2,8 @@
 
 In one transaction, in this order:
 
-1. the registry's steps of their own (`CUSTOM_STEPS`): recordings' files deleted, current enrollments
+1. the registry's steps of their own (`CUSTOM_STEPS`): recordings marked deleted (their files are deleted
+   by `remove_files` once the transaction is committed), current enrollments
    withdrawn, certificates' snapshot holder withheld (the signed credential is kept as issued), transcript
    shares withdrawn, their lines of roster uploads given the pseudonym;
 2. every row the person is the subject of: `blank` columns emptied, and rows of tables whose rule is
@@ -67,11 +68,12 @@ class Context:
     first_name: str
     pseudo_name: str
     pseudo_email: str
-    upload_dir: Path
     now: datetime
     #: posts that @mentioned the person (their notifications say which), read before notifications go
     mention_posts: list[int] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)
+    #: recording files to delete once the erasure is committed
+    files: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,16 @@ class Erased:
     user_id: int
     pseudonym: str
     counts: dict[str, int]
+    #: the recordings' stored names: `remove_files` deletes them after the commit
+    files: tuple[str, ...] = ()
+
+
+def remove_files(done: Erased, upload_dir: Path) -> int:
+    """After the commit: a rolled-back erasure must not have lost the files. Should this not run (the process
+    died), the rows are already marked deleted and the daily reconciler removes the files as orphans."""
+    for name in done.files:
+        uploads.remove(upload_dir, name)
+    return len(done.files)
 
 
 # 1. Steps of their own -------------------------------------------------------------------------------------
@@ -87,8 +99,8 @@ def _recordings(ctx: Context) -> None:
     rows = db.session.scalars(sa.select(Recording).join(RolePlaySubmission).where(
         RolePlaySubmission.trainee_id == ctx.person.id, Recording.deleted_at.is_(None))).all()
     for rec in rows:
-        uploads.remove(ctx.upload_dir, rec.stored_name)
         rec.deleted_at = ctx.now
+        ctx.files.append(rec.stored_name)
     ctx.counts["roleplay recordings: files deleted"] += len(rows)
 
 
@@ -268,7 +280,7 @@ def confirmation_phrase(person: User) -> str:
     return person.email
 
 
-def erase(person: User, *, actor: User, upload_dir: Path, confirmation: str, ip: str | None = None,
+def erase(person: User, *, actor: User, confirmation: str, ip: str | None = None,
           now: datetime | None = None) -> Erased:
     if person.erased_at is not None:
         raise ErasureRefused(ALREADY)
@@ -289,7 +301,7 @@ def erase(person: User, *, actor: User, upload_dir: Path, confirmation: str, ip:
     pseudo_name, pseudo_email = registry.pseudonym(person.id)
     ctx = Context(person=person, identity=Person(person.id, person.email), name=person.name or "",
                   first_name=person.first_name if person.name else "", pseudo_name=pseudo_name,
-                  pseudo_email=pseudo_email, upload_dir=upload_dir, now=now)
+                  pseudo_email=pseudo_email, now=now)
     db.session.flush()
     ctx.mention_posts = list(db.session.scalars(sa.select(Notification.post_id).where(
         Notification.user_id == person.id, Notification.kind == NotificationKind.MENTION)))
@@ -309,4 +321,4 @@ def erase(person: User, *, actor: User, upload_dir: Path, confirmation: str, ip:
     counts = {k: v for k, v in sorted(ctx.counts.items()) if v}
     audit.record("user.erased", person, actor=actor, ip=ip, after={"pseudonym": pseudo_name, **counts})
     db.session.flush()
-    return Erased(person.id, pseudo_name, counts)
+    return Erased(person.id, pseudo_name, counts, tuple(ctx.files))

@@ -94,10 +94,10 @@ def erase(user_id: int):
     authorize(policy.can_erase(current_user, person))
     form = ErasureForm()
     if form.validate_on_submit():
-        ok, done = committed(lambda: erasure.erase(person, actor=current_user, upload_dir=_upload_dir(),
-                                                   confirmation=form.confirmation.data, ip=request.remote_addr),
-                             field=form.confirmation)
+        ok, done = committed(lambda: erasure.erase(person, actor=current_user, confirmation=form.confirmation.data,
+                                                   ip=request.remote_addr), field=form.confirmation)
         if ok:
+            erasure.remove_files(done, _upload_dir())
             flash(f"Erased. The account is now {done.pseudonym}: deactivated, its name and email replaced "
                   f"everywhere, what they wrote erased. Their certificates still verify.", "success")
             return redirect(url_for("admin.person", user_id=person.id))

@@ -139,9 +139,10 @@ def test_erasure_leaves_no_trace_of_the_person_while_their_certificate_verifies(
     recording = data["upload_dir"] / "rec-cora.webm"
     assert recording.exists()
 
-    done = erasure.erase(person, actor=data["admin"], upload_dir=data["upload_dir"], confirmation=email.upper(),
-                         ip="203.0.113.9")
+    done = erasure.erase(person, actor=data["admin"], confirmation=email.upper(), ip="203.0.113.9")
+    assert recording.exists()  # until the erasure is committed
     db.session.commit()
+    assert erasure.remove_files(done, data["upload_dir"]) == 1
     db.session.expire_all()
 
     assert _all_text(name, email) == []
@@ -192,7 +193,7 @@ def test_erasure_leaves_no_trace_of_the_person_while_their_certificate_verifies(
 
 def test_the_verify_page_withholds_an_erased_holder_s_name(data, app, db, client):
     cert = data["cert"]
-    erasure.erase(data["person"], actor=data["admin"], upload_dir=data["upload_dir"], confirmation=data["email"])
+    erasure.erase(data["person"], actor=data["admin"], confirmation=data["email"])
     db.session.commit()
     page = html.unescape(client.get(f"/verify/{cert.serial}").get_data(as_text=True))
     assert "This certificate is valid" in page and registry.WITHHELD_NAME in page
@@ -202,7 +203,7 @@ def test_the_verify_page_withholds_an_erased_holder_s_name(data, app, db, client
 @pytest.mark.parametrize("typed", ["", "someone@example.org", "erase"])
 def test_erasure_needs_the_typed_confirmation(data, db, typed):
     with pytest.raises(erasure.ErasureRefused, match="Type .* exactly"):
-        erasure.erase(data["person"], actor=data["admin"], upload_dir=data["upload_dir"], confirmation=typed)
+        erasure.erase(data["person"], actor=data["admin"], confirmation=typed)
     db.session.rollback()
     assert db.session.get(User, data["person"].id).erased_at is None
 
@@ -210,13 +211,13 @@ def test_erasure_needs_the_typed_confirmation(data, db, typed):
 def test_erasure_is_refused_for_oneself_and_for_someone_already_erased(data, db):
     admin = data["admin"]
     with pytest.raises(erasure.ErasureRefused, match="your own account"):
-        erasure.erase(admin, actor=admin, upload_dir=data["upload_dir"], confirmation=admin.email)
+        erasure.erase(admin, actor=admin, confirmation=admin.email)
     db.session.rollback()
-    erasure.erase(data["person"], actor=admin, upload_dir=data["upload_dir"], confirmation=data["email"])
+    erasure.erase(data["person"], actor=admin, confirmation=data["email"])
     db.session.commit()
     person = db.session.get(User, data["person"].id)
     with pytest.raises(erasure.ErasureRefused, match="already erased"):
-        erasure.erase(person, actor=admin, upload_dir=data["upload_dir"], confirmation=person.email)
+        erasure.erase(person, actor=admin, confirmation=person.email)
 
 
 def test_mail_to_an_erased_person_is_never_queued(db, people):
@@ -269,12 +270,12 @@ def test_two_admins_erasing_at_once_erase_once(data, app, db):
 
     second = factories.make_user(Role.ADMIN)
     db.session.commit()
-    pid, email, upload_dir = data["person"].id, data["email"], data["upload_dir"]
+    pid, email = data["person"].id, data["email"]
 
     def by(admin_id):
         def prepare():
             person, admin = _db.session.get(User, pid), _db.session.get(User, admin_id)
-            return lambda: erasure.erase(person, actor=admin, upload_dir=upload_dir, confirmation=email)
+            return lambda: erasure.erase(person, actor=admin, confirmation=email)
         return prepare
 
     outcomes = race(app, [by(data["admin"].id), by(second.id)])
