@@ -56,6 +56,12 @@ class Config:
     RECORDING_RETENTION_DAYS = int(os.environ.get("RECORDING_RETENTION_DAYS", "365"))
     #: an upload is refused, with nothing saved, when it would leave less than this free on the upload disk
     UPLOAD_RESERVE_MB = int(os.environ.get("UPLOAD_RESERVE_MB", "16"))
+    # Retention (app/privacy/retention.py, the daily "retention" job): sent mail and dead letters, roster
+    # uploads (their rows hold names and emails as uploaded) and background job records are deleted after
+    # this many days.
+    OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "90"))
+    ROSTER_RETENTION_DAYS = int(os.environ.get("ROSTER_RETENTION_DAYS", "30"))
+    LOG_RETENTION_DAYS = int(os.environ.get("LOG_RETENTION_DAYS", "180"))
     # Discussion: how long an author may edit a post, the longest post, posts per page.
     DISCUSSION_EDIT_MINUTES = int(os.environ.get("DISCUSSION_EDIT_MINUTES", "30"))
     DISCUSSION_POST_MAX_CHARS = int(os.environ.get("DISCUSSION_POST_MAX_CHARS", "20000"))

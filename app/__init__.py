@@ -84,12 +84,14 @@ def register_blueprints(app: Flask) -> None:
     from app.learn import bp as learn_bp
     from app.main import bp as main_bp
     from app.partners import bp as partners_bp
+    from app.privacy.routes import bp as privacy_bp
     from app.roleplay import bp as roleplay_bp
     from app.supervision import bp as supervision_bp
     from app.wellbeing import bp as wellbeing_bp
 
     for bp in (main_bp, auth_bp, courses_bp, cohorts_bp, learn_bp, supervision_bp, certificates_bp, roleplay_bp,
-               discuss_bp, admin_bp, partners_bp, api_bp, catalog_bp, exceptions_bp, wellbeing_bp):
+               discuss_bp, admin_bp, partners_bp, api_bp, catalog_bp, exceptions_bp, wellbeing_bp,
+               privacy_bp):
         app.register_blueprint(bp)
 
 

@@ -18,11 +18,14 @@ from sqlalchemy.exc import IntegrityError
 from app.db import utcnow
 from app.extensions import db
 from app.models import MailSuppression, OutboxMessage
+from app.privacy.registry import ERASED_DOMAIN
 
 
 def queue_mail(*, to: str, subject: str, body: str, backend: str,
                headers: dict[str, str] | None = None) -> OutboxMessage:
     msg = OutboxMessage(to_address=to, subject=subject, body=body, headers=headers or None)
+    if to.lower().endswith("@" + ERASED_DOMAIN):
+        return msg  # an erased person's pseudonym: there is nobody to write to, and nothing is kept
     db.session.add(msg)
     if backend == "console":
         _print(msg)

@@ -388,3 +388,21 @@ def can_view_wellbeing_share(user: Any, share: Any, *, supervises: bool) -> bool
 
 def can_withdraw_wellbeing_share(user: Any, share: Any) -> bool:
     return has_role(user, Role.TRAINEE) and owns(user, share)
+
+
+# Data rights -----------------------------------------------------------------------------------------
+
+def can_manage_own_data(user: Any) -> bool:
+    """Every active account sees what the platform holds about it, downloads it and may ask for erasure."""
+    return _authed(user)
+
+
+def can_process_data_requests(user: Any) -> bool:
+    """Platform admins download anyone's data and process erasure requests."""
+    return has_role(user, Role.ADMIN)
+
+
+def can_erase(user: Any, person: Any) -> bool:
+    """An admin erases someone else's personal data, once; never their own account (another admin does)."""
+    return (can_process_data_requests(user) and getattr(person, "id", None) != user.id
+            and getattr(person, "erased_at", None) is None)

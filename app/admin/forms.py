@@ -115,7 +115,9 @@ class PeopleSearchForm(Form):
     role = SelectField("Role", choices=[SelectChoice("", "Any role")]
                        + [SelectChoice(r.value, r.label) for r in Role], validators=[Optional()])
     status = SelectField("Status", choices=[SelectChoice("", "Active or not"), SelectChoice("active", "Active"),
-                                            SelectChoice("deactivated", "Deactivated")], validators=[Optional()])
+                                            SelectChoice("deactivated", "Deactivated"),
+                                            SelectChoice("erasure_requested", "Asked for erasure")],
+                         validators=[Optional()])
 
 
 class AuditFilterForm(Form):

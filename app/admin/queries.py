@@ -71,6 +71,8 @@ def people_query(q: str = "", *, role: str = "", org_id: int | None = None, stat
         stmt = stmt.where(User.organization_id == org_id)
     if status in ("active", "deactivated"):
         stmt = stmt.where(User.is_active.is_(status == "active"))
+    if status == "erasure_requested":  # waiting for an admin to process it
+        stmt = stmt.where(User.erasure_requested_at.is_not(None), User.erased_at.is_(None))
     return stmt
 
 

@@ -57,8 +57,9 @@ def org_snapshot(org: Organization) -> dict:
 
 
 def user_snapshot(user: User) -> dict:
-    return {"email": user.email, "name": user.name, "role": user.role.value,
-            "organization_id": user.organization_id, "is_active": user.is_active}
+    """No name or email: the audit log is append-only, so it never holds what erasure must remove (the entry's
+    object is the user, whose row shows the name, or the pseudonym once erased)."""
+    return {"role": user.role.value, "organization_id": user.organization_id, "is_active": user.is_active}
 
 
 def _flush_unique(obj, message: str) -> None:
@@ -195,7 +196,7 @@ def _invite(user: User, invitation: Invitation, *, actor: User | None, ip: str |
     else:
         link = invitation.link_for(issue_token(user, TokenPurpose.INVITATION, hours=invitation.hours))
     audit.record("user.invitation_sent", user, actor=actor, ip=ip,
-                 after={"email": user.email, "valid_hours": invitation.hours,
+                 after={"valid_hours": invitation.hours,
                         "delivery": "email" if invitation.mail else "link shown"})
     return link
 
@@ -245,6 +246,8 @@ def set_user_active(user: User, active: bool, *, actor: User, ip: str | None = N
     """Deactivation ends every session of theirs at once; they cannot sign in until reactivated."""
     if user.is_active == active:
         raise Refused(f"{user.name} is already {'active' if active else 'deactivated'}.")
+    if active and user.erased_at is not None:
+        raise Refused("This account's personal data was erased; it cannot be used again. Create a new account.")
     if not active:
         _refuse_losing_admin(user, actor, "deactivate")
     before = user_snapshot(user)

@@ -201,8 +201,8 @@ def reissue_legacy(settings: IssuerSettings) -> list[Certificate]:
     done = []
     for cert in db.session.scalars(sa.select(Certificate).where(Certificate.credential_jwt.is_not(None))
                                    .order_by(Certificate.id)):
-        if not credential.is_legacy(cert.credential_jwt):
-            continue
+        if not credential.is_legacy(cert.credential_jwt) or cert.user.erased_at is not None:
+            continue  # an erased holder's credential stays as issued: their name and email are gone
         before = {"key_id": cert.key_id}
         cert.credential_jwt = credential.sign(credential_for(cert, key, settings), key)
         cert.key_id = key.kid

@@ -39,6 +39,9 @@ JOBS: dict[str, Job] = {job.key: job for job in (
         {"minute": "0", "hour": "7"}, work.discussion_digest),
     Job("recordings-purge", "Delete role-play recordings past retention", "daily at 03:30 UTC",
         {"minute": "30", "hour": "3"}, work.purge_old_recordings),
+    # Mail, roster uploads and job records past OUTBOX_/ROSTER_/LOG_RETENTION_DAYS (app/privacy/retention.py).
+    Job("retention", "Delete mail, roster uploads and job records past retention", "daily at 03:45 UTC",
+        {"minute": "45", "hour": "3"}, work.enforce_retention),
     # A recording without a file is reported as a failure, so it shows on the admins' Jobs page.
     Job("uploads-reconcile", "Check role-play recordings against their files", "daily at 04:00 UTC",
         {"minute": "0", "hour": "4"}, work.reconcile_uploads_job, retries=0),

@@ -9,6 +9,7 @@ from app.certificates import services as certificates
 from app.discuss.notify import send_digests
 from app.extensions import db
 from app.mailer import deliver_pending
+from app.privacy import retention
 from app.roleplay import uploads
 from app.roleplay.services import purge_recordings, reconcile_uploads
 from app.supervision.reminders import send_reminders
@@ -57,6 +58,12 @@ def purge_old_recordings(app: Flask, days: int | None = None) -> str:
     count = purge_recordings(uploads.upload_dir(app.config, app.instance_path), older_than_days=days)
     db.session.commit()
     return f"{count} recording{'s' if count != 1 else ''} older than {days} days deleted"
+
+
+def enforce_retention(app: Flask) -> str:
+    result = retention.enforce(app.config)
+    db.session.commit()
+    return result.summary(app.config)
 
 
 def reconcile_uploads_job(app: Flask) -> str:

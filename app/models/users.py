@@ -55,6 +55,10 @@ class User(db.Model):
     calendar_feed_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the person asked for their personal data to be erased (from their "Your data" page); an admin processes it
+    erasure_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: their personal data was erased (app/privacy/erasure.py): this row keeps only a pseudonym
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organization: Mapped[Organization | None] = relationship(back_populates="members")
 
@@ -81,6 +85,10 @@ class User(db.Model):
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     def end_other_sessions(self) -> None:
         self.session_version += 1

@@ -132,6 +132,11 @@ MATRIX = {
     "admin.run_job":               ("POST", [LOGIN, 403, 403, 403, 403, 302, 403]),
     "admin.resend_dead_letters":   ("POST", [LOGIN, 403, 403, 403, 403, 302, 403]),
     "admin.lift_suppression":      ("POST", [LOGIN, 403, 403, 403, 403, 404, 403]),
+    "privacy.mine":                ("GET",  [LOGIN, 200, 200, 200, 200, 200, 200]),
+    "privacy.download_mine":       ("POST", [LOGIN, 200, 200, 200, 200, 200, 200]),
+    "privacy.request_erasure":     ("POST", [LOGIN, 302, 302, 302, 302, 302, 302]),  # not ticked: sent back
+    "privacy.admin_download":      ("POST", [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "privacy.erase":               ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
     "partners.home":               ("GET",  [LOGIN, 403, 403, 403, 302, 302, 302]),
     "partners.organization":       ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
     "partners.new_cohort":         ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
