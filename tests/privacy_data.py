@@ -156,6 +156,27 @@ def build(nc: dict, app, db, upload_dir) -> dict:
                           body=f"{name} ({email}) submitted attempt 1.")
     factories.make_outbox(to_address=email, subject="Your week", body=f"Hello {name}")
     db.session.add(MailSuppression(address=email, reason=f"550 <{email}> mailbox unavailable"))
+    # wellbeing: a check-in and a journal entry (private), one shared with their supervisor, a request to talk
+    from datetime import timedelta as _td
+
+    from app.models.wellbeing import (
+        JournalEntry,
+        SupportRecipient,
+        SupportRequest,
+        WellbeingCheckin,
+        WellbeingShare,
+    )
+
+    db.session.add(WellbeingCheckin(user_id=person.id, cohort_id=cohort.id, week=9, answers={"energy": 2},
+                                    note=f"{name} had a hard week."))
+    entry = JournalEntry(user_id=person.id, body=f"Journal of {name}: {email}")
+    db.session.add(entry)
+    db.session.flush()
+    db.session.add(WellbeingShare(user_id=person.id, supervisor_id=nc["supervisor"].id, kind="journal",
+                                  journal_entry_id=entry.id))
+    db.session.add(SupportRequest(trainee_id=person.id, cohort_id=cohort.id, recipient_id=lead.id,
+                                  recipient_kind=SupportRecipient.CONTACT, message=f"{name} needs to talk.",
+                                  escalate_at=utcnow() + _td(hours=4)))
     from app.admin import services as admin_services
 
     admin_services.change_role(person, role=Role.SUPERVISOR, organization=org, actor=admin)
