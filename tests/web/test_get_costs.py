@@ -41,6 +41,9 @@ CEILINGS: dict[tuple[str, str], int] = {
     ("certificates.cohort_certification", "admin"): 21,
     # + the trainee's organization, for "share with your organization" (issue 14)
     ("certificates.mine", "trainee"): 24,
+    # the cohort's load factors (supervision against plan, overdue work) run the engine for the cohort (issue 22)
+    ("wellbeing.cohort_signals", "org_admin"): 23,
+    ("wellbeing.cohort_signals", "admin"): 23,
     # + sessions with each supervisor's credential, role-play minutes and the competencies (issue 14)
     ("certificates.transcript_pdf", "trainee"): 23,
     ("discuss.thread", "trainee"): 11,

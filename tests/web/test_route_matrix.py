@@ -220,9 +220,18 @@ def _wellbeing_share_id(people) -> int:
 
 
 def _support_request_id(people) -> int:
+    """The trainee's open request to their supervisor: made once, then reused (a second one is refused)."""
+    import sqlalchemy as sa
+
     from app.extensions import db
+    from app.models.wellbeing import SupportRequest
     from app.wellbeing.support import request_support
 
+    open_one = db.session.scalar(sa.select(SupportRequest.id).where(
+        SupportRequest.trainee_id == people["trainee"].id, SupportRequest.recipient_id == people["supervisor"].id,
+        SupportRequest.acknowledged_at.is_(None)))
+    if open_one is not None:
+        return open_one
     req = request_support(people["trainee"], people["cohort"], f"supervisor-{people['supervisor'].id}", "",
                           backend="outbox", link_for=lambda _r: "")
     db.session.commit()
