@@ -81,6 +81,20 @@ def _limiter_follows_the_test_app(request):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _config_restored(request):
+    """Whatever a test changes in the shared app's configuration (a live server's address as the public
+    base URL, say) is put back after it, so no test depends on the order the suite runs in."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    saved = dict(app.config)
+    yield
+    app.config.clear()
+    app.config.update(saved)
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     class Config(TestingConfig):

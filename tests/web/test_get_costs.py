@@ -42,6 +42,10 @@ CEILINGS: dict[tuple[str, str], int] = {
     # + the trainee's organization, for "share with your organization" (issue 14)
     ("certificates.mine", "trainee"): 24,
     # the cohort's load factors (supervision against plan, overdue work) run the engine for the cohort (issue 22)
+    # "Your data" counts what is held in each registered table, one statement per table (issue 16); the
+    # erasure page shows the same counts before the admin confirms
+    **{("privacy.mine", p): 44 for p in ("trainee", "instructor", "supervisor", "org_admin", "admin", "other_org")},
+    ("privacy.erase", "admin"): 45,
     ("wellbeing.cohort_signals", "org_admin"): 23,
     ("wellbeing.cohort_signals", "admin"): 23,
     # + sessions with each supervisor's credential, role-play minutes and the competencies (issue 14)
@@ -71,7 +75,8 @@ CEILINGS: dict[tuple[str, str], int] = {
     ("partners.trainee", "admin"): 20,
     ("roleplay.grade", "instructor"): 12,
     ("roleplay.gradebook_page", "instructor"): 11,
-    ("roleplay.scenario", "trainee"): 13,
+    # + whether the week is a crisis week, for "I need to talk to someone" (issue 22)
+    ("roleplay.scenario", "trainee"): 14,
     ("roleplay.scenario", "instructor"): 11,
     ("roleplay.submission", "instructor"): 12,
     ("roleplay.submission", "admin"): 11,
