@@ -42,7 +42,7 @@ def test_week_nine_check_in_ask_acknowledge_and_see_it(live_server, page, superv
     sign_out(page)
 
     sign_in(page, base, rc["supervisor"])
-    page.get_by_role("link", name="Wellbeing 1 requests to talk waiting").click()
+    page.get_by_role("link", name="Wellbeing", exact=True).click()
     page.get_by_role("link", name=rc["trainee"].name).click()
     assert page.get_by_text("Week 9 brought something back. Today?").is_visible()
     assert serious_violations(page) == []

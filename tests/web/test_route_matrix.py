@@ -223,6 +223,7 @@ def _support_request_id(people) -> int:
     """The trainee's open request to their supervisor: made once, then reused (a second one is refused)."""
     import sqlalchemy as sa
 
+    from app.errors import DomainError
     from app.extensions import db
     from app.models.wellbeing import SupportRequest
     from app.wellbeing.support import request_support
@@ -232,8 +233,18 @@ def _support_request_id(people) -> int:
         SupportRequest.acknowledged_at.is_(None)))
     if open_one is not None:
         return open_one
-    req = request_support(people["trainee"], people["cohort"], f"supervisor-{people['supervisor'].id}", "",
-                          backend="outbox", link_for=lambda _r: "")
+    try:
+        req = request_support(people["trainee"], people["cohort"], f"supervisor-{people['supervisor'].id}", "",
+                              backend="outbox", link_for=lambda _r: "")
+    except DomainError:  # an earlier request of the walk withdrew the trainee: the row is all a URL needs
+        from app.db import utcnow
+        from app.models.wellbeing import SupportRecipient
+
+        req = SupportRequest(trainee_id=people["trainee"].id, cohort_id=people["cohort"].id,
+                             recipient_id=people["supervisor"].id, recipient_kind=SupportRecipient.SUPERVISOR,
+                             escalate_at=utcnow())
+        db.session.add(req)
+        db.session.flush()
     db.session.commit()
     return req.id
 
