@@ -12,8 +12,7 @@ from app.api import keys, services
 from app.api.openapi import document
 from app.certificates import clr, shares
 from app.certificates.services import IssuerSettings
-from app.certificates.transcript import transcript_for
-from app.certificates.transcript_pdf import render as render_transcript
+from app.certificates.transcript_pdf import render_shared
 from app.db import utcnow
 from app.errors import DomainError
 from app.extensions import csrf, db, limiter
@@ -178,11 +177,7 @@ def certificates():
 def transcript_pdf(share_id: int):
     """A transcript the trainee has let this organization read, while the consent lasts."""
     share = services.org_share(g.org, share_id, utcnow()) or abort(404)
-    body = render_transcript(transcript_for(share.user, share.cohort), issuer_name=current_app.config["ISSUER_NAME"],
-                             note=f"Shared by {share.user.name} with {share.recipient} until "
-                                  f"{share.expires_at:%B %-d, %Y}. A record of training as it stood on the day it "
-                                  "was produced; it is not a state license or certification.")
-    return Response(body, mimetype="application/pdf")
+    return Response(render_shared(share, issuer_name=current_app.config["ISSUER_NAME"]), mimetype="application/pdf")
 
 
 @bp.get("/transcripts/<int:share_id>.jwt")

@@ -12,6 +12,7 @@ from app.certificates import clr, credential, keys, services, shares, transcript
 from app.certificates.document import certificate_pdf
 from app.certificates.forms import ConductForm, OrgShareForm, ShareForm, StatusForm, VerifyForm
 from app.certificates.transcript_pdf import render as render_transcript
+from app.certificates.transcript_pdf import render_shared
 from app.cohorts.services import roster
 from app.db import utcnow
 from app.eligibility import engine
@@ -248,9 +249,8 @@ def admin_index():
 
 # Transcripts and the links a trainee shares them by -----------------------------------
 
-def _pdf_response(body: bytes, filename: str) -> Response:
-    return Response(body, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+def _download(body: bytes | str, filename: str, mimetype: str = "application/pdf") -> Response:
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.get("/certificate/<int:cohort_id>/transcript.pdf")
@@ -259,7 +259,7 @@ def transcript_pdf(cohort_id: int):
     cohort, enrolled = load_cohort(cohort_id)
     authorize(policy.can_share_transcript(current_user, is_enrolled=enrolled))
     body = render_transcript(transcript.transcript_for(current_user, cohort), issuer_name=_settings().name)
-    return _pdf_response(body, f"transcript-{cohort.id}.pdf")
+    return _download(body, f"transcript-{cohort.id}.pdf")
 
 
 def _record_response(user, cohort, filename: str):
@@ -268,8 +268,7 @@ def _record_response(user, cohort, filename: str):
         token = clr.learner_record(user, cohort, _settings(), now=utcnow())
     except clr.NothingToRecord:
         return None
-    return Response(token, mimetype="application/vc+jwt",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return _download(token, filename, "application/vc+jwt")
 
 
 @bp.get("/certificate/<int:cohort_id>/learner-record.jwt")
@@ -373,8 +372,4 @@ def shared_transcript_pdf(token: str):
     share, refusal = _open_share(token)
     if refusal:
         return refusal
-    note = (f"Shared by {share.user.name} with {share.recipient} until {share.expires_at:%B %-d, %Y}. A record of "
-            "training as it stood on the day this transcript was produced; it is not a state license or certification.")
-    body = render_transcript(transcript.transcript_for(share.user, share.cohort),
-                                     issuer_name=_settings().name, note=note)
-    return _pdf_response(body, "transcript.pdf")
+    return _download(render_shared(share, issuer_name=_settings().name), "transcript.pdf")

@@ -90,3 +90,13 @@ def render(t: Transcript, *, issuer_name: str, note: str = "") -> bytes:
     pdf.multi_cell(0, 5, note or "A record of training as it stood on the day this transcript was produced. "
                                  "It is not a state license or certification.")
     return bytes(pdf.output())
+
+
+def render_shared(share, *, issuer_name: str) -> bytes:
+    """The transcript behind a consent (a link for a person, or the partner API): it says who shared it with
+    whom, and until when."""
+    from app.certificates.transcript import transcript_for
+
+    note = (f"Shared by {share.user.name} with {share.recipient} until {share.expires_at:%B %-d, %Y}. A record of "
+            "training as it stood on the day this transcript was produced; it is not a state license or certification.")
+    return render(transcript_for(share.user, share.cohort), issuer_name=issuer_name, note=note)
