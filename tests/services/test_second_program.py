@@ -11,12 +11,14 @@ from __future__ import annotations
 import copy
 from datetime import date, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 
 from app.curriculum.importer import sync_course
 from app.curriculum.loader import load_course
+from app.db import utcnow
 from app.eligibility import engine
 from app.models import Course, DeliveryMode, Role, SessionStatus, SupervisionType
 from app.roleplay import rubric as rubric_rules
@@ -137,8 +139,13 @@ def two_programs(course, db):
     return {"tm": first, "prs": second, "trainee": trainee, "supervisor": supervisor}
 
 
+def _today(user) -> date:
+    """The trainee's own calendar day: the program's windows count days where the trainee lives."""
+    return utcnow().astimezone(ZoneInfo(user.timezone)).date()
+
+
 def _input(tp, **kw) -> supervision.SessionInput:
-    values = {"supervisor_id": tp["supervisor"].id, "session_date": date.today() - timedelta(days=2),
+    values = {"supervisor_id": tp["supervisor"].id, "session_date": _today(tp["trainee"]) - timedelta(days=2),
               "start_time": time(10, 0), "duration_minutes": 60, "supervision_type": SupervisionType.INDIVIDUAL,
               "delivery_mode": DeliveryMode.VIDEO, "summary": "Practised strengths-based questions.",
               "attested": True, "cohort_id": tp["prs"].id, "category": "advocacy"}
@@ -156,13 +163,14 @@ def test_logging_follows_the_program_the_hours_are_for(two_programs, db):
     with pytest.raises(supervision.SupervisionRefused, match="between 1 and 120 minutes"):
         supervision.log_session(tp["trainee"], _input(tp, duration_minutes=150), submit=False)
     with pytest.raises(supervision.SupervisionRefused, match="within 10 days"):
-        supervision.log_session(tp["trainee"], _input(tp, session_date=date.today() - timedelta(days=11)),
+        supervision.log_session(tp["trainee"], _input(tp, session_date=_today(tp["trainee"]) - timedelta(days=11)),
                                 submit=True)
     db.session.rollback()
     # the 12-week course has no categories, takes triadic and 180 minutes, and a 14-day window
     ok = supervision.log_session(tp["trainee"], _input(tp, cohort_id=tp["tm"].id, category=None, duration_minutes=150,
                                                        supervision_type=SupervisionType.TRIADIC,
-                                                       session_date=date.today() - timedelta(days=11)), submit=True)
+                                                       session_date=_today(tp["trainee"]) - timedelta(days=11)),
+                                 submit=True)
     assert ok.cohort_id == tp["tm"].id and ok.category is None
     peer = supervision.log_session(tp["trainee"], _input(tp), submit=True)
     assert peer.cohort_id == tp["prs"].id and peer.category == "advocacy"
