@@ -167,6 +167,20 @@ def can_view_trainee_hours(user: Any, trainee: Any, *, supervises: bool) -> bool
             or (role is Role.ORG_ADMIN and same_org(user, trainee.organization_id)))
 
 
+def can_read_session_notes(user: Any, session: Any, *, supervises: bool) -> bool:
+    """A session's summary, action items and return reason are clinical: the trainee, their supervisors
+    and the program's clinical staff (instructors of the cohort the hours count for) read them. Organization
+    admins and platform admins see hours, dates and status only."""
+    role = _role(user)
+    if role is None:
+        return False
+    if user.id == session.trainee_id:
+        return True
+    if role is Role.SUPERVISOR:
+        return supervises or session.supervisor_id == user.id
+    return role is Role.INSTRUCTOR and session.cohort is not None and is_cohort_staff(user, session.cohort)
+
+
 def can_decide_session(user: Any, session: Any) -> bool:
     return has_role(user, Role.SUPERVISOR) and session.supervisor_id == user.id and session.trainee_id != user.id
 

@@ -76,7 +76,8 @@ def _save(form: SessionForm, action) -> bool:
 def _load_session(session_id: int) -> SupervisionSession:
     session = db.session.get(SupervisionSession, session_id) or abort(404)
     supervises = services.is_supervisor_of(current_user, session.trainee_id)
-    not_found_unless(policy.can_view_trainee_hours(current_user, session.trainee, supervises=supervises))
+    not_found_unless(policy.can_view_trainee_hours(current_user, session.trainee, supervises=supervises)
+                     or policy.can_read_session_notes(current_user, session, supervises=supervises))
     return session
 
 
@@ -132,7 +133,9 @@ def amend_session(session_id: int):
 @guard(policy.signed_in)
 def show_session(session_id: int):
     session = _load_session(session_id)
-    return render_template("supervision/session.html", session=session)
+    supervises = services.is_supervisor_of(current_user, session.trainee_id)
+    return render_template("supervision/session.html", session=session,
+                           notes=policy.can_read_session_notes(current_user, session, supervises=supervises))
 
 
 @bp.get("/queue")
@@ -239,7 +242,8 @@ def trainee_ledger(trainee_id: int):
     trainee = db.session.get(User, trainee_id) or abort(404)
     supervises = services.is_supervisor_of(current_user, trainee.id)
     not_found_unless(policy.can_view_trainee_hours(current_user, trainee, supervises=supervises))
-    return render_template("supervision/ledger.html", ledger=ledgers.ledger_for(trainee, _program_arg()), own=False)
+    return render_template("supervision/ledger.html", ledger=ledgers.ledger_for(trainee, _program_arg()), own=False,
+                           supervises=supervises)
 
 
 @bp.get("/statement.pdf")

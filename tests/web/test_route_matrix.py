@@ -45,7 +45,7 @@ MATRIX = {
     "supervision.edit_session":   ("GET",  [LOGIN, 200, 403, 403, 403, 403, 403]),
     "supervision.amend_session":  ("GET",  [LOGIN, 200, 403, 403, 403, 403, 403]),
     "supervision.statement":      ("GET",  [LOGIN, 200, 403, 403, 403, 403, 403]),
-    "supervision.show_session":   ("GET",  [LOGIN, 200, 404, 200, 200, 200, 404]),
+    "supervision.show_session":   ("GET",  [LOGIN, 200, 200, 200, 200, 200, 404]),
     "supervision.trainee_ledger": ("GET",  [LOGIN, 200, 404, 200, 200, 200, 404]),
     "supervision.queue":          ("GET",  [LOGIN, 403, 403, 200, 403, 403, 403]),
     "supervision.decide":         ("GET",  [LOGIN, 403, 403, 200, 403, 403, 403]),
