@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from flask import current_app
-from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+from wtforms.widgets import HiddenInput
 
 from app.forms import Form
 from app.models import EmailMode
@@ -29,6 +30,11 @@ class PostForm(Form):
     @property
     def wants_preview(self) -> bool:
         return bool(self.preview.data)
+
+
+class EditPostForm(PostForm):
+    #: the post's version when the editor opened it; a save from an older one is refused with both texts
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)])
 
 
 class ThreadForm(PostForm):

@@ -10,7 +10,7 @@ from flask_login import current_user
 from app import policy
 from app.db import utcnow
 from app.discuss import notify, services
-from app.discuss.forms import PostForm, PreferencesForm, ReportForm, ThreadForm
+from app.discuss.forms import EditPostForm, PostForm, PreferencesForm, ReportForm, ThreadForm
 from app.discuss.loading import load_discussion, load_post, load_thread
 from app.discuss.services import DiscussionRefused
 from app.extensions import db
@@ -141,14 +141,23 @@ def reply(post_id: int):
 def edit_post(post_id: int):
     post, ctx = load_post(post_id)
     authorize(policy.is_author(current_user, post))
-    form = PostForm(data={"body": post.body_md} if request.method == "GET" else None)
+    form = EditPostForm(data={"body": post.body_md, "version": post.version} if request.method == "GET" else None)
     cfg = current_app.config
-    if form.validate_on_submit() and not form.wants_preview and _run(
-            lambda: services.edit_post(post, editor=current_user, body=form.body.data,
-                                       window_minutes=cfg["DISCUSSION_EDIT_MINUTES"],
-                                       max_chars=cfg["DISCUSSION_POST_MAX_CHARS"]), "Your changes are saved."):
-        return _thread_redirect(post)
-    return render_template("discuss/compose.html", form=form, heading="Edit your post",
+    saved_first = None
+    if form.validate_on_submit() and not form.wants_preview:
+        try:
+            if _run(lambda: services.edit_post(post, editor=current_user, body=form.body.data,
+                                               window_minutes=cfg["DISCUSSION_EDIT_MINUTES"],
+                                               max_chars=cfg["DISCUSSION_POST_MAX_CHARS"],
+                                               version=form.version.data), "Your changes are saved."):
+                return _thread_redirect(post)
+        except services.PostChanged as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            saved_first = exc.saved_body
+            # saving again now means: my text replaces the version shown above it
+            form.version.data, form.version.raw_data = exc.saved_version, [str(exc.saved_version)]
+    return render_template("discuss/compose.html", form=form, heading="Edit your post", saved_first=saved_first,
                            cancel=url_for("discuss.goto_post", post_id=post.id), cohort=ctx.cohort,
                            thread=ctx.thread, submit_label="Save changes")
 

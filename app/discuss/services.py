@@ -41,6 +41,17 @@ class DiscussionRefused(DomainError):
     pass
 
 
+class PostChanged(DomainError):
+    """An edit started from an older version of the post: another tab or device saved first. Carries the
+    saved text, so the writer sees both versions and keeps what they want."""
+
+    def __init__(self, saved: Post):
+        super().__init__("This post changed after you opened it for editing (another tab or device saved "
+                         "first). The saved version is shown above your text: keep what you want from both and "
+                         "save again.")
+        self.saved_body, self.saved_version = saved.body_md, saved.version
+
+
 def word_count(text: str) -> int:
     return len(WORD.findall(text or ""))
 
@@ -153,7 +164,10 @@ def can_still_edit(post: Post, window_minutes: int, now: datetime | None = None)
 
 
 def edit_post(post: Post, *, editor: User, body: str, window_minutes: int, max_chars: int,
-              now: datetime | None = None) -> Post:
+              now: datetime | None = None, version: int | None = None) -> Post:
+    """Save the author's new text. `version` is the one the editor started from (the form carries it):
+    the update applies only while the row still has it, so of two concurrent edits one wins and the other
+    is refused with both texts, never silently overwritten."""
     if post.author_id != editor.id:
         raise DiscussionRefused("Only the author can edit a post.")
     if post.is_deleted:
@@ -166,9 +180,16 @@ def edit_post(post: Post, *, editor: User, body: str, window_minutes: int, max_c
     if post.thread.locked:
         raise DiscussionRefused("This thread is locked by an instructor: posts can no longer be edited.")
     body = _check_body(body, max_chars)
-    if body != post.body_md:
-        post.body_md, post.word_count, post.edited_at = body, word_count(body), now or utcnow()
-    db.session.flush()
+    started_from = post.version if version is None else version
+    if body == post.body_md and started_from == post.version:
+        return post
+    saved = db.session.execute(
+        sa.update(Post).where(Post.id == post.id, Post.version == started_from)
+        .values(body_md=body, word_count=word_count(body), edited_at=now or utcnow(), version=Post.version + 1)
+        .execution_options(synchronize_session=False))
+    db.session.refresh(post)
+    if saved.rowcount != 1:
+        raise PostChanged(post)
     return post
 
 

@@ -64,6 +64,8 @@ class Post(db.Model):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    #: raised by every edit; an edit names the version it started from and is refused if another came first
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     thread: Mapped[Thread] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])

@@ -259,3 +259,30 @@ def test_notifications_are_marked_read_by_reading_the_thread(rc, db):
     notify.mark_thread_read(rc["trainee"], rc["thread"])
     assert notify.unread_count(rc["trainee"]) == 0
     assert db.session.scalar(sa.select(sa.func.count(Post.id))) == 2
+
+
+def test_two_edits_of_one_post_at_once_leave_one_and_refuse_the_other(app, db, discussing_cohort):
+    """Two tabs save the same post at the same moment, both from version 1: exactly one text stands and the
+    other writer is told, never a silent overwrite."""
+    from app.models import Post, User
+    from tests.conftest import race
+
+    rc = discussing_cohort
+    for n in range(3):
+        mine = factories.make_post(rc["thread"], rc["trainee"], body_md=f"Round {n}", created_at=utcnow())
+        db.session.commit()
+        pid, uid = mine.id, rc["trainee"].id
+
+        def edit(body, pid=pid, uid=uid):
+            def prepare():
+                p, u = db.session.get(Post, pid), db.session.get(User, uid)
+                return lambda: services.edit_post(p, editor=u, body=body, window_minutes=30, max_chars=5000, version=1)
+            return prepare
+
+        outcomes = race(app, [edit("From tab A"), edit("From tab B")])
+        assert outcomes.count("ok") == 1, outcomes
+        loser = next(o for o in outcomes if o != "ok")
+        assert loser == "locked" or "changed after you opened it" in loser
+        db.session.expire_all()
+        row = db.session.get(Post, pid)
+        assert row.body_md in {"From tab A", "From tab B"} and row.version == 2

@@ -150,15 +150,50 @@ def test_edit_within_the_window_shows_edited_and_after_it_is_refused(rc, app, db
     db.session.commit()
     client = signed_in(app, rc["trainee"])
     assert "Original words" in text(client.get(f"/posts/{mine.id}/edit"))
-    post(client, f"/posts/{mine.id}/edit", {"body": "Better words", "submit": "Save"})
+    post(client, f"/posts/{mine.id}/edit", {"body": "Better words", "submit": "Save", "version": 1})
     page = text(client.get(f"/threads/{rc['thread'].id}"))
     assert "Better words" in page and ">edited<" in page
     assert page.count(">Edit</a>") == 1  # only the recent post offers editing
-    refused = text(post(client, f"/posts/{old.id}/edit", {"body": "Late rewrite", "submit": "Save"}))
+    refused = text(post(client, f"/posts/{old.id}/edit", {"body": "Late rewrite", "submit": "Save", "version": 1}))
     assert "can be edited for 30 minutes after posting" in refused and "Late rewrite" in refused
     db.session.refresh(old)
     assert old.body_md == "Old words"
     assert post(signed_in(app, rc["peer"]), f"/posts/{mine.id}/edit", {"body": "x"}).status_code == 403
+
+
+def _version_on(page: str) -> str:
+    return re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+
+
+def test_two_tabs_editing_one_post_never_lose_a_version(rc, app, db):
+    mine = factories.make_post(rc["thread"], rc["trainee"], body_md="First thoughts")
+    db.session.commit()
+    client = signed_in(app, rc["trainee"])
+    first_tab = _version_on(text(client.get(f"/posts/{mine.id}/edit")))
+    second_tab = _version_on(text(client.get(f"/posts/{mine.id}/edit")))
+    saved = post(client, f"/posts/{mine.id}/edit", {"body": "Written in the first tab", "version": first_tab})
+    assert saved.status_code == 302
+    clash = post(client, f"/posts/{mine.id}/edit", {"body": "Written in the second tab", "version": second_tab})
+    page = text(clash)
+    assert clash.status_code == 200 and "changed after you opened it" in page
+    assert "Written in the first tab" in page and "Written in the second tab" in page  # both, side by side
+    db.session.refresh(mine)
+    assert mine.body_md == "Written in the first tab"
+    # saving again from the page that showed both is a deliberate choice, and it stands
+    again = post(client, f"/posts/{mine.id}/edit", {"body": "Merged from both tabs", "version": _version_on(page)})
+    assert again.status_code == 302
+    db.session.refresh(mine)
+    assert mine.body_md == "Merged from both tabs" and mine.version == 3
+
+
+@pytest.mark.parametrize("version", ["", "abc", "-1", "99999999999999999999"])
+def test_a_missing_or_forged_version_is_refused_plainly(rc, app, db, version):
+    mine = factories.make_post(rc["thread"], rc["trainee"], body_md="Steady text")
+    db.session.commit()
+    answer = post(signed_in(app, rc["trainee"]), f"/posts/{mine.id}/edit", {"body": "New text", "version": version})
+    assert answer.status_code in (200, 400)
+    db.session.refresh(mine)
+    assert mine.body_md == "Steady text"
 
 
 def test_delete_asks_first_then_keeps_the_place(rc, app, db):
