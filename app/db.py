@@ -68,3 +68,12 @@ def configure_sqlite(engine: sa.Engine) -> None:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA busy_timeout=5000")
         cur.close()
+
+    @sa.event.listens_for(engine, "savepoint")
+    def _begin_before_savepoint(conn, _name):
+        """Python's sqlite3 opens a transaction only before a write, so a SAVEPOINT taken while a session has
+        only read would start one of its own, and releasing it would commit: a later rollback could not undo
+        what the savepoint wrote (e.g. a certificate row whose signing then failed). Open it first."""
+        dbapi_conn = conn.connection.dbapi_connection
+        if not dbapi_conn.in_transaction:
+            dbapi_conn.execute("BEGIN")

@@ -13,6 +13,7 @@ from app.certificates.document import certificate_pdf
 from app.certificates.forms import ConductForm, OrgShareForm, ShareForm, StatusForm, VerifyForm
 from app.certificates.transcript_pdf import render as render_transcript
 from app.certificates.transcript_pdf import render_shared
+from app.certificates.triggers import issue_after
 from app.cohorts.services import roster
 from app.db import utcnow
 from app.eligibility import engine
@@ -72,8 +73,8 @@ def sign_conduct(cohort_id: int):
             flash("Tick the box to sign the code of conduct.", "error")
         else:
             services.sign_conduct(current_user, cohort)
-            issued = services.issue_due([current_user.id], _settings())
             db.session.commit()
+            issued = issue_after([current_user.id])
             flash("Certificate issued." if issued else "Signed. Thank you.", "success")
     return redirect(url_for("certificates.mine"))
 
@@ -226,8 +227,8 @@ def signoff(cohort_id: int, user_id: int):
             db.session.rollback()
             flash(str(exc), "error")
         else:
-            issued = services.issue_due([trainee.id], _settings())
             db.session.commit()
+            issued = issue_after([trainee.id])
             flash(f"{trainee.name} signed off." + (" Their certificate was issued." if issued else ""), "success")
     return redirect(url_for("certificates.cohort_certification", cohort_id=cohort.id))
 

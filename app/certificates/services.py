@@ -1,9 +1,10 @@
 """Issuing certificates when the engine says yes, and revoking, suspending and reinstating them.
 
-`issue_due(users)` is called in the transaction of every event that can meet a
-requirement (a quiz passed, a session approved, a sign-off...). One standing
-certificate per trainee and course version is a database constraint, so two
-triggers at once still make one certificate.
+`issue_due(users)` runs right after every event that can meet a requirement (a quiz
+passed, a session approved, a sign-off...) has committed, in a transaction of its own
+(`triggers.issue_after`), and hourly for everyone (the sweep). One standing certificate
+per trainee and course version is a database constraint, so two triggers at once still
+make one certificate.
 """
 
 from __future__ import annotations

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import policy
-from app.certificates.services import IssuerSettings, issue_due
+from app.certificates.triggers import issue_after
 from app.extensions import db
 from app.forms import ActionForm
 from app.guards import authorize, guard, not_found_unless
@@ -95,8 +95,8 @@ def attempt(attempt_id: int):
             if attempt.is_submitted:
                 return redirect(url_for("learn.attempt_result", attempt_id=attempt.id))
         else:
-            issue_due([attempt.user_id], IssuerSettings.from_config(current_app.config))
             db.session.commit()
+            issue_after([attempt.user_id])
             return redirect(url_for("learn.attempt_result", attempt_id=attempt.id))
     return render_template("learn/attempt.html", attempt=attempt, cohort=cohort, module=module,
                            questions=questions, chosen=chosen, form=form, seconds_left=quizzes.seconds_left(attempt),

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user
 
 from app import policy
-from app.certificates.services import IssuerSettings, issue_due
+from app.certificates.triggers import issue_after
 from app.cohorts.services import roster
 from app.db import utcnow
 from app.errors import DomainError
@@ -58,9 +58,10 @@ def mark_read(cohort_id: int, week: int):
     ctx = load_week(cohort_id, week)
     authorize(policy.can_mark_lecture_read(current_user, ctx.cohort, is_enrolled=ctx.enrolled, is_open=ctx.is_open))
     if ActionForm().validate_on_submit():
-        if services.mark_lecture_read(ctx.cohort, ctx.module, current_user):
-            issue_due([current_user.id], IssuerSettings.from_config(current_app.config))
+        newly_read = services.mark_lecture_read(ctx.cohort, ctx.module, current_user)
         db.session.commit()
+        if newly_read:
+            issue_after([current_user.id])
         flash(f"Week {week}'s lecture is marked as read.", "success")
     return redirect(url_for("learn.week", cohort_id=cohort_id, week=week) + "#lecture-read")
 
@@ -127,8 +128,8 @@ def attendance(cohort_id: int, week: int):
             flash(str(exc) if isinstance(exc, DomainError) else "Choose a status from the list for each trainee.",
                   "error")
         else:
-            issue_due(list(statuses), IssuerSettings.from_config(current_app.config))
             db.session.commit()
+            issue_after(list(statuses))
             flash(f"Attendance saved ({changed} change{'s' if changed != 1 else ''}).", "success")
             return redirect(url_for("learn.attendance", cohort_id=cohort_id, week=week))
     current = {uid: a.status.value for uid, a in services.attendance_for(session).items()}
@@ -152,8 +153,8 @@ def recording_watched(cohort_id: int, week: int):
             db.session.rollback()
             flash(str(exc), "error")
         else:
-            issue_due([current_user.id], IssuerSettings.from_config(current_app.config))
             db.session.commit()
+            issue_after([current_user.id])
             flash("Thanks: the recording counts toward your attendance.", "success")
     return redirect(url_for("learn.week", cohort_id=cohort_id, week=week))
 

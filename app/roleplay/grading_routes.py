@@ -6,7 +6,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_login import current_user
 
 from app import policy
-from app.certificates.services import IssuerSettings, issue_due
+from app.certificates.triggers import issue_after
 from app.errors import DomainError
 from app.extensions import db
 from app.guards import authorize, guard
@@ -56,8 +56,8 @@ def grade(submission_id: int):
             form.form_errors.append(str(exc))
             status = 409 if isinstance(exc, grading.GradeConflict) else 422
         else:
-            issue_due([sub.trainee_id], IssuerSettings.from_config(current_app.config))  # a final pass may be the last step
             db.session.commit()
+            issue_after([sub.trainee_id])  # a final pass may be the last step
             verdict = "meets the pass rule" if result.verdict.passed else "does not meet the pass rule"
             flash(f"Your grade {verdict} (mean {result.verdict.mean:.2f}). {result.message}", "success")
             return redirect(url_for("roleplay.queue"))

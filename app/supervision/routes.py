@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user
 
 from app import policy
-from app.certificates.services import IssuerSettings, issue_due
+from app.certificates.triggers import issue_after
 from app.extensions import db
 from app.forms import ActionForm
 from app.guards import authorize, guard, not_found_unless
@@ -162,8 +162,8 @@ def decide(session_id: int):
             db.session.rollback()
             _show_refusal(form, exc)
         else:
-            issue_due([session.trainee_id], IssuerSettings.from_config(current_app.config))
             db.session.commit()
+            issue_after([session.trainee_id])  # an approval may meet the last requirement
             flash("Session approved and signed." if form.approve.data else "Session returned to the trainee.",
                   "success")
             return redirect(url_for("supervision.queue"))
@@ -211,8 +211,8 @@ def confirm_group(session_id: int):
             db.session.rollback()
             flash(str(exc), "error")
         else:
-            issue_due([session.trainee_id], IssuerSettings.from_config(current_app.config))
             db.session.commit()
+            issue_after([session.trainee_id])
             flash("Thanks: the group session counts toward your hours.", "success")
     return redirect(url_for("supervision.index"))
 

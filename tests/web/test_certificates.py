@@ -116,3 +116,36 @@ def test_sweep_command(nearly_complete, app, db, runner):
     first = runner.invoke(args=["certificates", "sweep"])
     assert "1 certificate(s) issued: " in first.output and "Cora Complete" in first.output
     assert "0 certificate(s) issued." in runner.invoke(args=["certificates", "sweep"]).output
+
+
+def test_a_failure_to_issue_never_loses_the_sign_off_and_the_sweep_issues_later(nearly_complete, app, db, runner,
+                                                                               tmp_path, monkeypatch):
+    """No issuer key yet: the lead's sign-off (the trainee's last requirement) is saved all the same, the
+    admins see the failed issuance on the Jobs page, and the hourly run issues once a key exists."""
+    from app.certificates import services
+    from app.models import FinalSignoff, JobRun
+
+    nc = nearly_complete
+    services.sign_conduct(nc["trainee"], nc["cohort"])
+    db.session.commit()
+    monkeypatch.setitem(app.config, "ISSUER_KEY_DIR", str(tmp_path / "no-keys-yet"))
+    monkeypatch.setitem(app.config, "ISSUER_KEY_AUTOCREATE", False)
+    lead = signed_in(app, nc["lead"])
+    cohort_page = f"/cohorts/{nc['cohort'].id}/certification"
+    response = lead.post(f"/cohorts/{nc['cohort'].id}/trainees/{nc['trainee'].id}/signoff",
+                         data={"csrf_token": csrf_token(lead, cohort_page)}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and f"{nc['trainee'].name} signed off." in page
+    assert "certificate was issued" not in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(FinalSignoff)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Certificate)) == 0
+    failure = db.session.scalar(sa.select(JobRun).where(JobRun.job == "certificates"))
+    assert failure.status == "retrying" and "No issuer key" in failure.summary
+    admin_user = factories.make_user(Role.ADMIN)
+    db.session.commit()
+    admin = signed_in(app, admin_user)
+    assert "No issuer key" in admin.get("/admin/jobs").get_data(as_text=True)
+
+    monkeypatch.setitem(app.config, "ISSUER_KEY_AUTOCREATE", True)
+    assert "1 certificate(s) issued: " in runner.invoke(args=["certificates", "sweep"]).output
+    assert db.session.scalar(sa.select(Certificate)).user_id == nc["trainee"].id
