@@ -80,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from app.cohorts import bp as cohorts_bp
     from app.courses import bp as courses_bp
     from app.discuss import bp as discuss_bp
+    from app.discuss.unsubscribe import bp as unsubscribe_bp
     from app.exceptions.routes import bp as exceptions_bp
     from app.learn import bp as learn_bp
     from app.main import bp as main_bp
@@ -91,7 +92,7 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (main_bp, auth_bp, courses_bp, cohorts_bp, learn_bp, supervision_bp, certificates_bp, roleplay_bp,
                discuss_bp, admin_bp, partners_bp, api_bp, catalog_bp, exceptions_bp, wellbeing_bp,
-               privacy_bp):
+               privacy_bp, unsubscribe_bp):
         app.register_blueprint(bp)
 
 

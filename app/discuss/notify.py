@@ -151,7 +151,10 @@ def mark_thread_read(user: User, thread: Thread) -> None:
 def send_digests(*, mail_backend: str, link_for: LinkFor, now: datetime | None = None) -> int:
     """One email per daily-digest user listing what they have not read and not been sent. Returns mails queued.
 
-    Running it twice sends nothing new: every notification it covers is stamped `emailed_at`."""
+    Running it twice sends nothing new: every notification it covers is stamped `emailed_at`. Each digest
+    carries a one-click List-Unsubscribe link (needs a request context for its URL, as `link_for` does)."""
+    from app.discuss.unsubscribe import headers_for  # the unsubscribe page saves preferences through this module
+
     now = now or utcnow()
     daily = sa.select(NotificationPreference.user_id).where(NotificationPreference.email_mode == EmailMode.DAILY)
     pending = db.session.scalars(
@@ -175,7 +178,8 @@ def send_digests(*, mail_backend: str, link_for: LinkFor, now: datetime | None =
                 + "\n".join(lines) + "\n\nYou can change how often you hear from us on your notification "
                 "settings page.")
         queue_mail(to=user.email, subject=f"Your discussion digest: {len(unread)} new "
-                   f"notification{'s' if len(unread) != 1 else ''}", body=body, backend=mail_backend)
+                   f"notification{'s' if len(unread) != 1 else ''}", body=body, backend=mail_backend,
+                   headers=headers_for(user))
         sent += 1
     db.session.flush()
     return sent

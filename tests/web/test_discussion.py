@@ -278,6 +278,26 @@ def test_preferences_are_saved_and_the_digest_command_sends_them(rc, app, db, ru
     digest = db.session.scalar(sa.select(OutboxMessage))
     assert digest.to_address == rc["trainee"].email and f"{app.config['PUBLIC_BASE_URL']}/posts/" in digest.body
     assert "0 digests queued." in runner.invoke(args=["discuss", "digest"]).output
+    # the digest carries a one-click unsubscribe link (RFC 8058) on the public address
+    assert digest.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    link = re.fullmatch(r"<(.+)>", digest.headers["List-Unsubscribe"]).group(1)
+    assert link.startswith(f"{app.config['PUBLIC_BASE_URL']}/unsubscribe/")
+    path = link.removeprefix(app.config["PUBLIC_BASE_URL"])
+    mail_provider = app.test_client()  # no session, no form: as a mail provider's one-click POST arrives
+    asked = text(mail_provider.get(path))
+    assert "Stop discussion email" in asked
+    db.session.refresh(prefs)
+    assert prefs.email_mode is EmailMode.DAILY  # opening the link changes nothing
+    assert mail_provider.post(path + "x").status_code == 404  # a forged token
+    done = mail_provider.post(path)
+    assert done.status_code == 200 and "gets no more discussion email" in text(done)
+    db.session.refresh(prefs)
+    assert prefs.email_mode is EmailMode.OFF
+    assert db.session.scalar(sa.select(AuditEvent.action).where(AuditEvent.action == "notifications.unsubscribed"))
+    another = factories.make_post(rc["thread"], rc["trainee"], body_md="Another of mine")
+    db.session.commit()
+    post(signed_in(app, rc["peer"]), f"/posts/{another.id}/reply", {"body": "Reply again", "submit": "Post"})
+    assert "0 digests queued." in runner.invoke(args=["discuss", "digest"]).output
 
 
 # Pages stay fast ---------------------------------------------------------------------

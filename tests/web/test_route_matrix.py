@@ -107,6 +107,7 @@ MATRIX = {
     "discuss.notifications": ("GET", [LOGIN, 200, 200, 200, 200, 200, 200]),
     "discuss.read_notifications": ("POST", [LOGIN, 302, 302, 302, 302, 302, 302]),
     "discuss.preferences":  ("GET",  [LOGIN, 200, 200, 200, 200, 200, 200]),
+    "unsubscribe.discussion_email": ("GET", [404, 404, 404, 404, 404, 404, 404]),  # the table's token is forged
     "auth.accept_invitation":      ("GET",  [410, 410, 410, 410, 410, 410, 410]),
     "admin.organizations":         ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
     "admin.new_organization":      ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
