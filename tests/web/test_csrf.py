@@ -7,7 +7,6 @@ import pytest
 from app.models import AuditEvent, User
 from tests.web.test_route_matrix import _base_args
 
-
 #: authenticated by something other than cookies: the API by key, one-click unsubscribe by a signed token
 EXEMPT = {"api", "unsubscribe"}
 
