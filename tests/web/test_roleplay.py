@@ -8,6 +8,7 @@ import re
 import sqlalchemy as sa
 
 from app.models import (
+    AuditEvent,
     CalibrationExemplar,
     CalibrationGrade,
     Module,
@@ -116,6 +117,15 @@ def test_a_recording_is_stored_under_a_generated_name_and_streamed_with_range(ap
     with signed_in(app, rc["grader_a"]).get(url) as grader:
         assert grader.status_code == 200
     assert signed_in(app, rc["peer"]).get(url).status_code == 404
+    # every read is on the audit log, a range that skips the first byte too, with who and which part
+    with client.get(url, headers={"Range": "bytes=1-"}) as nearly_all:
+        assert nearly_all.status_code == 206
+    reads = db.session.execute(sa.select(AuditEvent.actor_id, AuditEvent.after).where(
+        AuditEvent.action == "recording.accessed").order_by(AuditEvent.id)).all()
+    trainee, grader = rc["trainee"].id, rc["grader_a"].id
+    assert [(who, (after or {}).get("range")) for who, after in reads] == [
+        (trainee, None), (trainee, "bytes=100-199"), (trainee, f"bytes={len(MP4) + 10}-"), (grader, None),
+        (trainee, "bytes=1-")]
 
 
 def test_a_fake_video_is_refused_and_nothing_is_stored(app, roleplay_cohort, db):
