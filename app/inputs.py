@@ -44,6 +44,14 @@ class BoundedIntConverter(IntegerConverter):
         super().__init__(map, fixed_digits, low if min is None else builtins.max(min, low),
                          DB_INT_MAX if max is None else builtins.min(max, DB_INT_MAX), signed)
 
+    def to_python(self, value: str) -> int:
+        """A 10-digit value beyond the database's range names nothing: it becomes 0, which no row has, so
+        the view answers 404 as for any unknown id. (Refusing the match instead made Werkzeug answer 405
+        to a POST whose path has a GET twin.)"""
+        if self.max == DB_INT_MAX and int(value) > DB_INT_MAX:
+            return 0
+        return super().to_python(value)
+
 
 class PlainTextConverter(UnicodeConverter):
     """`<string:...>` and `<name>`: a segment with a control character (a NUL, a line break) does not match."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from app.inputs import DB_INT_MAX
+
 
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -20,14 +22,14 @@ ERRORS = {code: {"$ref": f"#/components/responses/{name}"} for code, name in (
     ("401", "Unauthorized"), ("429", "RateLimited"))}
 NOT_FOUND = {"404": {"$ref": "#/components/responses/NotFound"}}
 PAGE_PARAMS = [
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX, "default": 1}},
     {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 50}},
 ]
 BAD_PAGE = {"400": {"$ref": "#/components/responses/BadRequest"}}
 
 
 def _id_param(name: str) -> dict:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 
 
 def document() -> dict:
@@ -111,8 +113,12 @@ def document() -> dict:
                            "properties": {"id": i, "name": s, "course": s, "timezone": s,
                                           "start_date": {"type": "string", "format": "date"}}},
                 "EnrollRequest": {"type": "object", "required": ["email", "first_name", "last_name"],
-                                  "properties": {"email": {"type": "string", "format": "email"}, "first_name": s,
-                                                 "last_name": s}},
+                                  "additionalProperties": False,
+                                  "properties": {"email": {"type": "string", "format": "email"},
+                                                 "first_name": _ref("PlainText"), "last_name": _ref("PlainText")}},
+                # app/inputs.py refuses control characters (tab, line feed and carriage return aside) in any text
+                "PlainText": {"type": "string", "description": "Text without control characters",
+                              "pattern": "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"},
                 "Enrollment": {"type": "object",
                                "required": ["id", "cohort_id", "trainee_id", "email", "name", "status",
                                             "invitation_pending"],

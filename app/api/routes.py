@@ -24,6 +24,7 @@ from app.partners.roster import enroll_one
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # authenticated by key, never by cookie
 MAX_PER_PAGE = 100
+ENROLL_FIELDS = {"email", "first_name", "last_name"}
 
 
 def _rate_key() -> str:
@@ -77,10 +78,12 @@ def authenticate():
 def paginated(stmt, to_json=None, *, page_json=None):
     """A page of `stmt`'s rows as JSON: each by `to_json`, or the whole page at once by `page_json` (so that
     what the rows need is loaded in one query for the page, not one per row)."""
-    page = request.args.get("page", 1, type=db_int)  # within the database's range: a huge page is page 1
-    per_page = request.args.get("per_page", 50, type=db_int)
+    try:  # a machine client sent it: anything but a whole number in range is refused, not guessed at
+        page, per_page = db_int(request.args.get("page", "1")), db_int(request.args.get("per_page", "50"))
+    except ValueError:
+        page = per_page = 0
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        abort(400, f"page must be 1 or more and per_page between 1 and {MAX_PER_PAGE}.")
+        abort(400, f"page must be a whole number, 1 or more, and per_page one between 1 and {MAX_PER_PAGE}.")
     result = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
     nxt = url_for(request.endpoint, **{**request.view_args, "page": page + 1, "per_page": per_page}) \
         if result.has_next else None
@@ -128,6 +131,9 @@ def enroll(cohort_id: int):
     if not isinstance(body, dict) or not all(isinstance(body.get(k), str) for k in ("email", "first_name",
                                                                                      "last_name")):
         abort(400, "Send a JSON object with the strings email, first_name and last_name.")
+    unknown = sorted(set(body) - ENROLL_FIELDS)
+    if unknown:
+        abort(400, f"Unknown field {unknown[0]!r}: send only email, first_name and last_name.")
     invitation = Invitation(link_for=lambda raw: url_for("auth.accept_invitation", token=raw, _external=True),
                             hours=current_app.config["INVITATION_HOURS"], backend=current_app.config["MAIL_BACKEND"])
     enrollment, created = enroll_one(g.org, cohort, email=body["email"], first_name=body["first_name"],
