@@ -140,6 +140,7 @@ def register_jinja(app: Flask) -> None:
     from app.discuss.notify import unread_count
     from app.eligibility.engine import STATE_LABELS
     from app.markdown import render_markdown
+    from app.wellbeing.services import wellbeing_rules
 
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["STATE_LABELS"] = STATE_LABELS
@@ -147,6 +148,7 @@ def register_jinja(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = _localtime
     app.jinja_env.globals["policy"] = policy
     app.jinja_env.globals["unread_notifications"] = unread_count
+    app.jinja_env.globals["wellbeing_rules"] = wellbeing_rules
 
     @app.context_processor
     def platform_name():

@@ -321,7 +321,8 @@ def _check_course_wide(modules: list[ModuleSpec], course: schema.CourseFile, pro
             seen[slug] = m.week
     by_week = {m.week: m for m in modules}
     for field, listed in (("role_play.summative_weeks", course.role_play.summative_weeks),
-                          ("attendance.required_live_weeks", course.attendance.required_live_weeks)):
+                          ("attendance.required_live_weeks", course.attendance.required_live_weeks),
+                          ("wellbeing.history_weeks", course.wellbeing.history_weeks)):
         for week in listed:
             if week > n_weeks:
                 problems.append(Problem("course.toml", field, f"week {week} is past the last week ({n_weeks})"))

@@ -188,6 +188,15 @@ class WellbeingRules(Strict):
     #: hours a same-day "I need to talk to someone" request may wait unacknowledged before it goes to the
     #: program director
     escalate_after_hours: int = Field(default=4, ge=1, le=24)
+    #: weeks whose page shows each trainee the way to their own check-in history (e.g. the week on burnout);
+    #: needs the check-in switched on
+    history_weeks: list[Week] = []
+
+    @model_validator(mode="after")
+    def _history_needs_checkins(self) -> WellbeingRules:
+        if self.history_weeks and self.checkin == "off":
+            raise ValueError("history_weeks links to check-ins, so checkin must not be \"off\"")
+        return self
 
 
 AchievementType = Literal["CertificateOfCompletion", "Certificate", "Certification", "Course", "MicroCredential"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import sqlalchemy as sa
 
 from app.models import JournalEntry, Role, WellbeingCheckin
@@ -105,6 +106,31 @@ def test_the_program_files_choose_whether_there_is_a_check_in(running_cohort, ap
     assert answer(client, rc["cohort"]).status_code == 404
     set_course_rules(db, rc["course"], "wellbeing", checkin="weekly")
     assert answer(client, rc["cohort"]).status_code == 302
+
+
+def test_the_weeks_the_program_names_lead_a_trainee_to_their_check_ins(running_cohort, app, db, course):
+    from app.curriculum.schema import CourseFile
+
+    rc = running_cohort
+    assert course.rules["wellbeing"]["history_weeks"] == [11]  # the burnout week, from the course files
+    week4 = f"/cohorts/{rc['cohort'].id}/weeks/4"
+    trainee, instructor = signed_in(app, rc["trainee"]), signed_in(app, rc["instructor"])
+    assert "Your own check-ins" not in trainee.get(week4).get_data(as_text=True)
+    set_course_rules(db, rc["course"], "wellbeing", history_weeks=[4])
+    page = trainee.get(week4).get_data(as_text=True)
+    assert "Your own check-ins" in page and "Only you can see them" in page and 'href="/wellbeing/#cohort-' in page
+    assert "Your own check-ins" not in instructor.get(week4).get_data(as_text=True)
+    # the files are checked: a link to check-ins a program does not have is refused
+    with pytest.raises(ValueError, match="history_weeks links to check-ins"):
+        CourseFile.model_validate({**_course_toml(), "wellbeing": {"checkin": "off", "history_weeks": [3]}})
+
+
+def _course_toml() -> dict:
+    import tomllib
+
+    from tests.conftest import COURSE_DIR
+
+    return tomllib.loads((COURSE_DIR / "course.toml").read_text())
 
 
 def test_check_ins_never_change_what_is_left_for_the_certificate(running_cohort, app, db):
