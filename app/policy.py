@@ -356,6 +356,12 @@ def can_edit_journal_entry(user: Any, entry: Any) -> bool:
 
 # Wellbeing: "I need to talk to someone" ---------------------------------------------------------
 
+def can_use_circles(user: Any) -> bool:
+    """Peer-support circles: trainees and instructors (which circle, and whether the cohort has them, is
+    checked per object in app/wellbeing/circles.py: members and the facilitator only)."""
+    return has_role(user, Role.TRAINEE, Role.INSTRUCTOR)
+
+
 def can_ask_for_support(user: Any) -> bool:
     return has_role(user, Role.TRAINEE)
 

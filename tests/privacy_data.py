@@ -177,6 +177,14 @@ def build(nc: dict, app, db, upload_dir) -> dict:
     db.session.add(SupportRequest(trainee_id=person.id, cohort_id=cohort.id, recipient_id=lead.id,
                                   recipient_kind=SupportRecipient.CONTACT, message=f"{name} needs to talk.",
                                   escalate_at=utcnow() + _td(hours=4)))
+    # a peer-support circle they formed (the lead facilitates), their place in it and a post
+    from app.models.wellbeing import CircleMember, CirclePost, PeerCircle
+
+    circle = PeerCircle(cohort_id=cohort.id, name=f"{name}'s circle", facilitator_id=lead.id, created_by_id=person.id)
+    db.session.add(circle)
+    db.session.flush()
+    db.session.add(CircleMember(circle_id=circle.id, cohort_id=cohort.id, user_id=person.id))
+    db.session.add(CirclePost(circle_id=circle.id, author_id=person.id, body_md=f"Hello circle, {name} here."))
     from app.admin import services as admin_services
 
     admin_services.change_role(person, role=Role.SUPERVISOR, organization=org, actor=admin)

@@ -191,6 +191,11 @@ class WellbeingRules(Strict):
     #: weeks whose page shows each trainee the way to their own check-in history (e.g. the week on burnout);
     #: needs the check-in switched on
     history_weeks: list[Week] = []
+    #: peer-support circles: "off", set up by the cohort's instructors ("instructor"), or formed and joined by
+    #: the trainees themselves ("self")
+    circles: Literal["off", "instructor", "self"] = "off"
+    #: the most members a circle may have
+    circle_size: int = Field(default=6, ge=2, le=12)
 
     @model_validator(mode="after")
     def _history_needs_checkins(self) -> WellbeingRules:

@@ -61,7 +61,10 @@ from app.models.supervision import (
 )
 from app.models.users import AuthToken, Role, SupervisorAssignment, TokenPurpose, User
 from app.models.wellbeing import (
+    CircleMember,
+    CirclePost,
     JournalEntry,
+    PeerCircle,
     ShareKind,
     SupportRecipient,
     SupportRequest,
@@ -141,5 +144,8 @@ __all__ = [
     "WellbeingShare",
     "SupportRecipient",
     "SupportRequest",
+    "PeerCircle",
+    "CircleMember",
+    "CirclePost",
     "WellbeingCheckin",
 ]

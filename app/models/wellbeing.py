@@ -132,3 +132,56 @@ class WellbeingShare(db.Model):
 
     def __repr__(self) -> str:
         return f"<WellbeingShare {self.id} {self.kind} user={self.user_id} to={self.supervisor_id}>"
+
+
+class PeerCircle(db.Model):
+    """A small peer-support circle inside one cohort, with a private thread for its members and its
+    facilitator (one of the cohort's instructors, or none in a circle trainees formed themselves)."""
+
+    __tablename__ = "peer_circles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    facilitator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    cohort: Mapped[Cohort] = relationship()
+    facilitator: Mapped[User | None] = relationship(foreign_keys=[facilitator_id])
+    members: Mapped[list[CircleMember]] = relationship(back_populates="circle", order_by="CircleMember.id")
+
+    def __repr__(self) -> str:
+        return f"<PeerCircle {self.id} cohort={self.cohort_id}>"
+
+
+class CircleMember(db.Model):
+    """A trainee's place in a circle: one circle per trainee per cohort (a database rule)."""
+
+    __tablename__ = "circle_members"
+    __table_args__ = (sa.UniqueConstraint("cohort_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    circle_id: Mapped[int] = mapped_column(sa.ForeignKey("peer_circles.id"), index=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    circle: Mapped[PeerCircle] = relationship(back_populates="members")
+    user: Mapped[User] = relationship()
+
+
+class CirclePost(db.Model):
+    """A post in a circle's private thread; hidden (not deleted) by the facilitator or the lead instructor."""
+
+    __tablename__ = "circle_posts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    circle_id: Mapped[int] = mapped_column(sa.ForeignKey("peer_circles.id"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    body_md: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id])

@@ -1,8 +1,18 @@
 from __future__ import annotations
 
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.forms import Form
 from app.wellbeing import checkin as questions
@@ -59,3 +69,20 @@ class ShareForm(Form):
     entry_id = HiddenField()
     supervisor_id = SelectField("With", coerce=int, validators=[InputRequired()])
     submit = SubmitField("Share with my supervisor")
+
+
+class CircleForm(Form):
+    """A new peer-support circle: its name and, when an instructor sets it up, its members."""
+
+    name = StringField("Name of the circle", validators=[InputRequired(message="Give the circle a name."),
+                                                        Length(max=80)])
+    members = SelectMultipleField("Members", coerce=int, widget=ListWidget(prefix_label=False),
+                                  option_widget=CheckboxInput())
+    submit = SubmitField("Set up the circle")
+
+
+class CirclePostForm(Form):
+    body = TextAreaField("Write to your circle", validators=[InputRequired(message="Write something first."),
+                                                            Length(max=5000)],
+                         description="Members and the facilitator read this, nobody else. Markdown works.")
+    submit = SubmitField("Post to the circle")

@@ -14,7 +14,7 @@ from app.guards import guard, not_found_unless
 from app.models import Cohort, JournalEntry, SupportRequest, WellbeingShare
 from app.views import committed
 from app.wellbeing import checkin as questions
-from app.wellbeing import services, sharing, signals, support
+from app.wellbeing import circles, services, sharing, signals, support
 from app.wellbeing.forms import AcknowledgeForm, CheckinForm, JournalForm, ShareForm, TalkForm
 
 bp = Blueprint("wellbeing", __name__, url_prefix="/wellbeing", template_folder="templates")
@@ -44,7 +44,8 @@ def _page(forms: dict | None = None):
     return render_template("wellbeing/index.html", slots=slots, past=past, forms=forms, trends=trends,
                            notes={cid: questions.notes(points) for cid, points in trends.items()},
                            questions=questions, is_heavy=questions.is_heavy, shares=shares,
-                           share_forms=share_forms, action_form=ActionForm())
+                           share_forms=share_forms, action_form=ActionForm(),
+                           circle_cohorts=circles.cohorts_with_circles(current_user))
 
 
 @bp.get("/")

@@ -124,6 +124,8 @@ PROOF = {
     "course.toml:wellbeing": f"{WELL}::test_the_program_files_choose_whether_there_is_a_check_in",
     "course.toml:wellbeing.checkin": f"{WELL}::test_the_program_files_choose_whether_there_is_a_check_in",
     "course.toml:wellbeing.history_weeks": f"{WELL}::test_the_weeks_the_program_names_lead_a_trainee_to_their_check_ins",
+    "course.toml:wellbeing.circles": "tests.web.test_circles::test_the_program_files_choose_who_forms_circles",
+    "course.toml:wellbeing.circle_size": "tests.web.test_circles::test_a_circle_is_no_bigger_than_the_program_says",
     "course.toml:wellbeing.escalate_after_hours":
         "tests.web.test_wellbeing_support::test_the_hours_before_escalation_come_from_the_program",
     "course.toml:frameworks": TRANSCRIPT,

@@ -107,6 +107,11 @@ MATRIX = {
     "discuss.notifications": ("GET", [LOGIN, 200, 200, 200, 200, 200, 200]),
     "discuss.read_notifications": ("POST", [LOGIN, 302, 302, 302, 302, 302, 302]),
     "discuss.preferences":  ("GET",  [LOGIN, 200, 200, 200, 200, 200, 200]),
+    "wellbeing.cohort_circles":   ("GET",  [LOGIN, 404, 404, 403, 403, 403, 403]),  # the table's course has no circles
+    "wellbeing.circle":           ("GET",  [LOGIN, 404, 404, 403, 403, 403, 403]),
+    "wellbeing.join_circle":      ("POST", [LOGIN, 404, 404, 403, 403, 403, 403]),
+    "wellbeing.leave_circle":     ("POST", [LOGIN, 404, 404, 403, 403, 403, 403]),
+    "wellbeing.hide_circle_post": ("POST", [LOGIN, 404, 404, 403, 403, 403, 403]),
     "unsubscribe.discussion_email": ("GET", [404, 404, 404, 404, 404, 404, 404]),  # the table's token is forged
     "auth.accept_invitation":      ("GET",  [410, 410, 410, 410, 410, 410, 410]),
     "admin.organizations":         ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
@@ -294,7 +299,7 @@ def _base_args(people) -> dict:
             "org_id": people["org_a"].id, "enrollment_id": people["enrollment"].id,
             "import_id": people["roster_import"].id, "key_id": people["api_key"].id, "grant_id": 999_999,
             "share_id": 1, "suppression_id": 999_999, "key": "certificates", "fmt": "json", "entry_id": 999_999,
-            "request_id": 999_999}
+            "request_id": 999_999, "circle_id": 999_999}
 
 
 def test_every_route_is_in_the_table(app):
