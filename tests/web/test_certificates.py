@@ -53,7 +53,7 @@ def test_pdf_carries_everything_a_reader_needs(nearly_complete, app, db):
 def test_the_code_of_conduct_signed_is_the_programs_own_file(nearly_complete, app):
     from tests.conftest import COURSE_DIR
 
-    clause = "I never promise to keep a risk of\n   harm secret"
+    clause = "I never promise to keep a risk of\n  harm secret"
     assert clause in (COURSE_DIR / "code-of-conduct.md").read_text()
     trainee = signed_in(app, nearly_complete["trainee"])
     before = trainee.get("/certificate").get_data(as_text=True)
