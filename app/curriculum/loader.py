@@ -58,6 +58,7 @@ def load_course(path: str | Path) -> CourseSpec:
     if course is None:
         raise CourseInvalid(problems)
 
+    conduct = _conduct_text(root, course.certificate, problems)
     modules = [m for d in week_dirs if (m := _read_module(root, d, course, rubric, problems))]
     if len(modules) == len(week_dirs):  # a week that failed to load is reported already
         _check_course_wide(modules, course, problems)
@@ -70,7 +71,7 @@ def load_course(path: str | Path) -> CourseSpec:
         title=course.title,
         version=course.version,
         summary=course.summary,
-        rules=_rules(course, modules, rubric),
+        rules=_rules(course, modules, rubric, conduct),
         rubric=_rubric_spec(rubric),
         modules=tuple(sorted(modules, key=lambda m: m.week)),
         digest=_digest(root),
@@ -286,8 +287,29 @@ def _check_alignments(course: schema.CourseFile, rubric: schema.RubricFile, prob
                                         f"{ref!r} is not a competency of any [[frameworks]] in course.toml"))
 
 
-def _rules(course: schema.CourseFile, modules: list[ModuleSpec], rubric: schema.RubricFile) -> dict[str, Any]:
+def _conduct_text(root: Path, cert: schema.CertificateRules, problems: list[Problem]) -> str:
+    """The code of conduct the trainee signs: course.toml's text, or the Markdown file it names."""
+    if not cert.code_of_conduct_file:
+        return cert.code_of_conduct
+    rel = cert.code_of_conduct_file
+    try:
+        text = (root / rel).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        problems.append(Problem(rel, "", "file is missing (course.toml's certificate.code_of_conduct_file names it)"))
+        return ""
+    except UnicodeDecodeError:
+        problems.append(Problem(rel, "", "is not UTF-8 text"))
+        return ""
+    if not text:
+        problems.append(Problem(rel, "", "is empty; it is the code of conduct the trainee signs"))
+    return text
+
+
+def _rules(course: schema.CourseFile, modules: list[ModuleSpec], rubric: schema.RubricFile,
+           conduct: str) -> dict[str, Any]:
     rules = course.model_dump(exclude=_IDENTITY, mode="json")
+    rules["certificate"].pop("code_of_conduct_file", None)
+    rules["certificate"]["code_of_conduct"] = conduct
     #: what the rubric says about competencies: the level that demonstrates one, and each criterion's
     #: framework competencies (the rubric's own tables live in the rubric rows)
     rules["competencies"] = {"level": rubric.competency_level,

@@ -212,6 +212,9 @@ class CertificateRules(Strict):
     achievement_type: AchievementType = "CertificateOfCompletion"
     criteria: OptionalText = ""
     code_of_conduct: OptionalText = ""
+    #: a Markdown file in the program's folder holding the code of conduct (the loader reads it into
+    #: code_of_conduct), so the text the trainee signs is a course file of its own
+    code_of_conduct_file: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*\.md$")] | None = None
     disclaimer: OptionalText = ""
     serial_prefix: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,8}$")] = "CERT"
     valid_years: int = Field(default=2, ge=1, le=50)
@@ -221,8 +224,11 @@ class CertificateRules(Strict):
 
     @model_validator(mode="after")
     def _conduct_text(self):
-        if self.require_code_of_conduct and not self.code_of_conduct:
-            raise ValueError("require_code_of_conduct needs the code_of_conduct text the trainee signs")
+        if self.code_of_conduct and self.code_of_conduct_file:
+            raise ValueError("give the code of conduct once: code_of_conduct or code_of_conduct_file, not both")
+        if self.require_code_of_conduct and not (self.code_of_conduct or self.code_of_conduct_file):
+            raise ValueError("require_code_of_conduct needs the code_of_conduct text (or code_of_conduct_file) "
+                             "the trainee signs")
         return self
 
 

@@ -103,6 +103,16 @@ BREAKAGES = {
     "rubric anchors missing a level": (
         lambda r: _edit(r / "rubric.toml", '  "Adapts pace and tone to the mentee; notices and repairs ruptures.",\n', ""),
         "rubric.toml: criteria engagement-rapport: needs one anchor per level (4), has 3"),
+    "code of conduct file missing": (lambda r: (r / "code-of-conduct.md").unlink(),
+                                     "code-of-conduct.md: file is missing"),
+    "code of conduct file outside the folder": (
+        lambda r: _edit(r / "course.toml", 'code_of_conduct_file = "code-of-conduct.md"',
+                        'code_of_conduct_file = "../code-of-conduct.md"'),
+        "course.toml: certificate.code_of_conduct_file: '../code-of-conduct.md' is not allowed here"),
+    "code of conduct given twice": (
+        lambda r: _edit(r / "course.toml", 'code_of_conduct_file = "code-of-conduct.md"',
+                        'code_of_conduct_file = "code-of-conduct.md"\ncode_of_conduct = "Be kind."'),
+        "give the code of conduct once"),
     "pass mark not a number": (lambda r: _edit(r / "course.toml", "pass_percent = 80", 'pass_percent = "80"'),
                                "course.toml: quizzes.pass_percent: must be a whole number, not '80'"),
 }

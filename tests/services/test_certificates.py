@@ -58,7 +58,7 @@ def test_issued_the_moment_the_last_requirement_is_met_and_only_once(nearly_comp
     assert cert.valid_until.year == cert.issued_at.year + 2
     snap = cert.snapshot
     assert snap["hours"]["supervision_total"] == 12.75 and snap["hours"]["supervision_observation"] == 0.75
-    assert snap["hours"]["lecture"] == 24 and len(snap["competencies"]) == 7
+    assert snap["hours"]["lecture"] == 14 and len(snap["competencies"]) == 7
     assert services.issue_due([nc["trainee"].id], issuer_settings(app)) == []
     assert services.sweep(issuer_settings(app)) == []
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Certificate)) == 1

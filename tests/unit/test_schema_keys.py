@@ -141,6 +141,8 @@ PROOF = {
     "course.toml:certificate.achievement_type": f"{PRS}::test_its_certificate_texts_come_from_its_files",
     "course.toml:certificate.criteria": f"{PRS}::test_its_certificate_texts_come_from_its_files",
     "course.toml:certificate.code_of_conduct": f"{PRS}::test_its_certificate_texts_come_from_its_files",
+    "course.toml:certificate.code_of_conduct_file":
+        "tests.web.test_certificates::test_the_code_of_conduct_signed_is_the_programs_own_file",
     "course.toml:certificate.disclaimer": "tests.web.test_certificates::test_pdf_carries_everything_a_reader_needs",
     "course.toml:certificate.serial_prefix": f"{PRS}::test_its_certificate_texts_come_from_its_files",
     "course.toml:certificate.valid_years": f"{PRS}::test_its_certificate_texts_come_from_its_files",

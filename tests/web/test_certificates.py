@@ -42,12 +42,28 @@ def test_pdf_carries_everything_a_reader_needs(nearly_complete, app, db):
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(response.data)).pages)
     text = " ".join(text.split())
     for expected in ("Certificate of Completion – Therapeutic Mentoring", "Cora Complete",
-                     "Therapeutic Mentoring Certificate (version 2026.1)", "lecture 24 h", "role-play 18 h",
-                     "discussion 12 h", "12.75 h approved", "Engagement and rapport", "Cultural humility",
+                     "Therapeutic Mentoring Certificate (version 2026.1)", "lecture 14 h", "role-play 7.75 h",
+                     "discussion 10 h", "12.75 h approved", "Engagement and rapport", "Cultural humility",
                      f"Issued {cert.issued_at.date().isoformat()}", f"Valid until {cert.valid_until.isoformat()}",
                      app.config["ISSUER_NAME"], "Program Director", "Clinical Supervisor of Record",
                      "not a state license", f"http://localhost/verify/{cert.serial}", cert.serial):
         assert expected in text, expected
+
+
+def test_the_code_of_conduct_signed_is_the_programs_own_file(nearly_complete, app):
+    from tests.conftest import COURSE_DIR
+
+    clause = "I never promise to keep a risk of\n  harm secret"
+    assert clause in (COURSE_DIR / "code-of-conduct.md").read_text()
+    trainee = signed_in(app, nearly_complete["trainee"])
+    before = trainee.get("/certificate").get_data(as_text=True)
+    assert "Sign the code of conduct</button>" in before and "I never promise to keep a risk of" in before
+    assert "The code of conduct you signed" not in before
+    trainee.post(f"/certificate/{nearly_complete['cohort'].id}/conduct",
+                 data={"agree": "y", "csrf_token": csrf_token(trainee, "/certificate")})
+    after = trainee.get("/certificate").get_data(as_text=True)
+    assert "Sign the code of conduct</button>" not in after
+    assert "The code of conduct you signed" in after and "I never promise to keep a risk of" in after
 
 
 def test_public_verification_shows_status_and_nothing_private(nearly_complete, app, db):
