@@ -135,9 +135,9 @@ def _localtime(moment, tz: str) -> str:
 
 
 def register_jinja(app: Flask) -> None:
-    from app import policy
-    from app.discuss.notify import unread_count
+    from app import notices, policy
     from app.eligibility.engine import STATE_LABELS
+    from app.inbox import unread_count
     from app.markdown import render_markdown
 
     app.jinja_env.filters["markdown"] = render_markdown
@@ -146,6 +146,8 @@ def register_jinja(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = _localtime
     app.jinja_env.globals["policy"] = policy
     app.jinja_env.globals["unread_notifications"] = unread_count
+    app.jinja_env.globals["NOTICE_KINDS"] = notices.KINDS
+    app.jinja_env.globals["notice_line"] = notices.line
 
     @app.context_processor
     def platform_name():

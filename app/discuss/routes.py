@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app import policy
+from app import inbox, policy
 from app.db import utcnow
 from app.discuss import notify, services
 from app.discuss.forms import PostForm, PreferencesForm, ReportForm, ThreadForm
@@ -225,14 +225,15 @@ def queue(cohort_id: int):
 @bp.get("/notifications")
 @guard(policy.signed_in)
 def notifications():
-    return render_template("discuss/notifications.html", notes=notify.recent(current_user), form=ActionForm())
+    page = inbox.page_of(current_user, request.args.get("page", 1, type=page_number))
+    return render_template("discuss/notifications.html", inbox=page, form=ActionForm())
 
 
 @bp.post("/notifications/read")
 @guard(policy.signed_in)
 def read_notifications():
     if ActionForm().validate_on_submit():
-        notify.mark_all_read(current_user)
+        inbox.mark_all_read(current_user)
         db.session.commit()
         flash("All notifications marked as read.", "success")
     return redirect(url_for("discuss.notifications"))
