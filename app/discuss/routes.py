@@ -12,6 +12,7 @@ from app.db import utcnow
 from app.discuss import notify, services
 from app.discuss.forms import PostForm, PreferencesForm, ReportForm, ThreadForm
 from app.discuss.loading import load_discussion, load_post, load_thread
+from app.discuss.prompt import prompt_cards
 from app.discuss.services import DiscussionRefused
 from app.extensions import db
 from app.forms import ActionForm
@@ -61,12 +62,15 @@ def week(cohort_id: int, week: int):
     if ctx.is_open and services.open_prompt_threads(ctx.cohort, ctx.module):
         db.session.commit()  # the first look after the week opened (issue 17: this write belongs elsewhere)
     rows = services.list_threads(ctx.cohort, week, current_user)
-    mine = None
+    mine, due = None, None
     if ctx.enrolled:
-        status = trainee_progress(current_user, ctx.cohort).discussion_status(week)
-        mine = [status] if status else []
+        progress = trainee_progress(current_user, ctx.cohort)
+        status = progress.discussion_status(week)
+        mine, due = ([status] if status else []), (progress.records.due if progress.records else None)
+    prompts = prompt_cards(ctx.cohort, week, rows, current_user, due)
     reports = services.open_report_count(ctx.cohort) if policy.can_moderate(current_user, ctx.cohort) else None
-    return render_template("discuss/week.html", ctx=ctx, rows=rows, mine=mine, reports=reports)
+    return render_template("discuss/week.html", ctx=ctx, prompts=prompts, mine=mine, reports=reports,
+                           rows=[r for r in rows if not r.thread.is_prompt])
 
 
 @bp.route("/cohorts/<int:cohort_id>/weeks/<int:week>/discussion/new", methods=["GET", "POST"])
