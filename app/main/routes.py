@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user
 
 from app import policy
@@ -31,6 +31,14 @@ def index():
 def healthz():
     body, status = health(current_app._get_current_object())
     return body, status
+
+
+@bp.get("/favicon.ico")
+@guard(policy.public)
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says; pages also name the SVG icon."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=86400)
 
 
 @bp.get("/dashboard")

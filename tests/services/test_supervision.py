@@ -69,7 +69,7 @@ def test_client_identifiers_are_flagged_until_confirmed(supervised, db):
     risky = data(supervised["supervisor"], summary="Talked about calling 617-555-0199 after school.")
     with pytest.raises(services.IdentifiersFound) as found:
         services.log_session(supervised["trainee"], risky, submit=True)
-    assert found.value.findings == ["a phone number (617-555-0199)"]
+    assert found.value.findings == ["a phone number: “617-555-0199”"]
     risky.identifiers_confirmed = True
     assert services.log_session(supervised["trainee"], risky, submit=True).status is SessionStatus.SUBMITTED
 
