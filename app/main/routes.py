@@ -12,6 +12,7 @@ from app.extensions import db
 from app.guards import guard
 from app.learn.progress import trainee_progress
 from app.main import services
+from app.main.next_actions import instructor_actions
 from app.models import Role
 from app.pacing import cohort_today, week_number
 from app.supervision.services import queue_for, supervisees_of, supervisors_of
@@ -60,6 +61,8 @@ def dashboard():
             (c, week_number(c.start_date, cohort_today(c.timezone))) for c in cohorts
         ]
         ctx["counts"] = services.trainee_counts([c.id for c in cohorts])
+        if role is Role.INSTRUCTOR:
+            ctx["actions"] = instructor_actions(current_user, cohorts)
         if role is Role.ORG_ADMIN and current_user.organization:
             ctx["seats_used"] = services.seats_in_use(current_user.organization_id)
             ctx["seat_history"] = services.seat_history(current_user.organization_id, limit=10)
