@@ -52,8 +52,10 @@ CEILINGS: dict[tuple[str, str], int] = {
     ("certificates.transcript_pdf", "trainee"): 23,
     ("discuss.thread", "trainee"): 11,
     ("discuss.thread", "instructor"): 11,
-    ("discuss.week", "trainee"): 26,
-    ("discuss.week", "instructor"): 11,
+    # + the week's prompt text and the reader's own answer, to lead the page with answering it (issue 18)
+    ("discuss.week", "trainee"): 28,
+    ("discuss.week", "instructor"): 14,
+    ("discuss.week", "admin"): 13,
     ("exceptions.trainee", "instructor"): 36,
     ("exceptions.trainee", "admin"): 36,
     ("learn.attempt_result", "trainee"): 11,
