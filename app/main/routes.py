@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, send_from_directory, url_for
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, redirect, render_template, url_for
 from flask_login import current_user
 
 from app import policy
@@ -37,9 +39,10 @@ def healthz():
 @bp.get("/favicon.ico")
 @guard(policy.public)
 def favicon():
-    """Browsers ask for /favicon.ico whatever the page says; pages also name the SVG icon."""
-    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
-                               max_age=86400)
+    """Browsers ask for /favicon.ico whatever the page says; pages also name the SVG icon. A few hundred
+    bytes, read whole (no file handle left open)."""
+    icon = Path(current_app.static_folder, "favicon.ico").read_bytes()
+    return Response(icon, mimetype="image/vnd.microsoft.icon", headers={"Cache-Control": "public, max-age=86400"})
 
 
 @bp.get("/dashboard")
