@@ -23,8 +23,10 @@ setup: $(VENV)/.deps
 	$(BIN)/flask --app wsgi demo seed
 
 ## run: everything above, then the job worker (mail, certificates, reminders, digests) beside the web server
-## on http://127.0.0.1:5000; Ctrl-C stops both
+## on http://127.0.0.1:5000 (`make run PORT=5057` for another port); Ctrl-C stops both. Links in mail and
+## certificates use PUBLIC_BASE_URL, which follows HOST and PORT unless it is set.
 run: setup
+	export PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}"; \
 	$(BIN)/flask --app wsgi jobs worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 

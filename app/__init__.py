@@ -136,9 +136,9 @@ def _localtime(moment, tz: str) -> str:
 
 
 def register_jinja(app: Flask) -> None:
-    from app import policy
-    from app.discuss.notify import unread_count
+    from app import notices, policy
     from app.eligibility.engine import STATE_LABELS
+    from app.inbox import unread_count
     from app.markdown import render_markdown
     from app.wellbeing.services import wellbeing_rules
 
@@ -149,6 +149,8 @@ def register_jinja(app: Flask) -> None:
     app.jinja_env.globals["policy"] = policy
     app.jinja_env.globals["unread_notifications"] = unread_count
     app.jinja_env.globals["wellbeing_rules"] = wellbeing_rules
+    app.jinja_env.globals["NOTICE_KINDS"] = notices.KINDS
+    app.jinja_env.globals["notice_line"] = notices.line
 
     @app.context_processor
     def platform_name():

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.exc import IntegrityError
 
-from app import audit
+from app import audit, notices
 from app.certificates import competencies, credential, keys
 from app.db import utcnow
 from app.eligibility import engine
@@ -215,10 +215,10 @@ def reissue_legacy(settings: IssuerSettings) -> list[Certificate]:
 
 def _notify_issued(cert: Certificate, user: User, settings: IssuerSettings) -> None:
     url = f"{settings.base_url}/verify/{cert.serial}"
-    queue_mail(to=user.email, subject="Your certificate is ready",
-               body=(f"Congratulations, {user.first_name}!\n\nYou have completed {cert.snapshot['course']}. "
-                     f"Your certificate {cert.serial} is on your certificate page, and anyone can verify it at:\n\n"
-                     f"{url}\n"), backend=settings.mail_backend)
+    notices.notify(user, kind="certificate.issued", obj=str(cert.id), subject="Your certificate is ready",
+                   message=f"congratulations: you completed {cert.snapshot['course']}. Your certificate "
+                           f"{cert.serial} is ready, and anyone can verify it at {url}",
+                   endpoint="certificates.show", values={"cert_uuid": cert.uuid})
     if user.organization_id:
         for admin in db.session.scalars(sa.select(User).where(
                 User.role == Role.ORG_ADMIN, User.organization_id == user.organization_id, User.is_active.is_(True))):

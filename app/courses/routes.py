@@ -10,7 +10,8 @@ from sqlalchemy.orm import selectinload
 from app import policy
 from app.extensions import db
 from app.guards import guard, not_found_unless
-from app.models import Course, Module, Question, Quiz
+from app.models import Cohort, CohortInstructor, Course, Enrollment, Module, Question, Quiz
+from app.models.orgs import CURRENT_STATUSES
 
 bp = Blueprint("courses", __name__, url_prefix="/courses", template_folder="templates")
 
@@ -44,4 +45,15 @@ def outline(slug: str):
     ).all())
     modules = [m for m in course.modules if m.archived_at is None]
     return render_template("courses/outline.html", course=course, modules=modules,
-                           question_counts=question_counts)
+                           question_counts=question_counts, cohort_id=_own_cohort_id(course))
+
+
+def _own_cohort_id(course: Course) -> int | None:
+    """The viewer's cohort of this course (the latest to start, if several), whose week pages the outline's
+    week titles open; None for someone who is in none (an administrator), whose outline has no links."""
+    mine = sa.or_(
+        Cohort.id.in_(sa.select(Enrollment.cohort_id).where(Enrollment.user_id == current_user.id,
+                                                            Enrollment.status.in_(CURRENT_STATUSES))),
+        Cohort.id.in_(sa.select(CohortInstructor.cohort_id).where(CohortInstructor.user_id == current_user.id)))
+    return db.session.scalar(sa.select(Cohort.id).where(Cohort.course_id == course.id, mine)
+                             .order_by(Cohort.start_date.desc(), Cohort.id.desc()).limit(1))

@@ -15,6 +15,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app import notices
 from app.db import utcnow
 from app.extensions import db
 from app.mailer import queue_mail
@@ -129,18 +130,6 @@ def unread_count(user: User) -> int:
         Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
 
 
-def recent(user: User, limit: int = 50) -> list[Notification]:
-    return list(db.session.scalars(
-        sa.select(Notification).where(Notification.user_id == user.id)
-        .options(selectinload(Notification.actor), selectinload(Notification.post).selectinload(Post.thread))
-        .order_by(Notification.id.desc()).limit(limit)))
-
-
-def mark_all_read(user: User) -> int:
-    return db.session.execute(sa.update(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=utcnow())).rowcount
-
-
 def mark_thread_read(user: User, thread: Thread) -> None:
     db.session.execute(sa.update(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None),
@@ -165,20 +154,19 @@ def send_digests(*, mail_backend: str, link_for: LinkFor, now: datetime | None =
     for note in pending:
         by_user[note.user_id].append(note)
         note.emailed_at = now
-    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(by_user)))}
+    events = notices.digest_lines(daily, now)
+    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(set(by_user) | set(events))))}
     sent = 0
-    for uid, notes in by_user.items():
-        unread = [n for n in notes if n.read_at is None]
-        user = users[uid]
-        if not unread or not user.is_active:
-            continue
+    for uid, user in users.items():
         lines = [f"- {n.actor.name} {KIND_TEXT[n.kind]} in “{n.post.thread.title}”: {link_for(n.post)}"
-                 for n in unread]
-        body = (f"Hello {user.first_name},\n\nHere is what happened in your cohort's discussions:\n\n"
+                 for n in by_user.get(uid, []) if n.read_at is None] + events.get(uid, [])
+        if not lines or not user.is_active:
+            continue
+        body = (f"Hello {user.first_name},\n\nHere is what happened since your last digest:\n\n"
                 + "\n".join(lines) + "\n\nYou can change how often you hear from us on your notification "
                 "settings page.")
-        queue_mail(to=user.email, subject=f"Your discussion digest: {len(unread)} new "
-                   f"notification{'s' if len(unread) != 1 else ''}", body=body, backend=mail_backend,
+        queue_mail(to=user.email, subject=f"Your digest: {len(lines)} new "
+                   f"notification{'s' if len(lines) != 1 else ''}", body=body, backend=mail_backend,
                    headers=headers_for(user))
         sent += 1
     db.session.flush()

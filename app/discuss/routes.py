@@ -7,11 +7,12 @@ from datetime import timedelta
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app import policy
+from app import inbox, policy
 from app.db import utcnow
 from app.discuss import notify, services
 from app.discuss.forms import EditPostForm, PostForm, PreferencesForm, ReportForm, ThreadForm
 from app.discuss.loading import load_discussion, load_post, load_thread
+from app.discuss.prompt import prompt_cards
 from app.discuss.services import DiscussionRefused
 from app.extensions import db
 from app.forms import ActionForm
@@ -61,12 +62,15 @@ def week(cohort_id: int, week: int):
     if ctx.is_open and services.open_prompt_threads(ctx.cohort, ctx.module):
         db.session.commit()  # the first look after the week opened (issue 17: this write belongs elsewhere)
     rows = services.list_threads(ctx.cohort, week, current_user)
-    mine = None
+    mine, due = None, None
     if ctx.enrolled:
-        status = trainee_progress(current_user, ctx.cohort).discussion_status(week)
-        mine = [status] if status else []
+        progress = trainee_progress(current_user, ctx.cohort)
+        status = progress.discussion_status(week)
+        mine, due = ([status] if status else []), (progress.records.due if progress.records else None)
+    prompts = prompt_cards(ctx.cohort, week, rows, current_user, due)
     reports = services.open_report_count(ctx.cohort) if policy.can_moderate(current_user, ctx.cohort) else None
-    return render_template("discuss/week.html", ctx=ctx, rows=rows, mine=mine, reports=reports)
+    return render_template("discuss/week.html", ctx=ctx, prompts=prompts, mine=mine, reports=reports,
+                           rows=[r for r in rows if not r.thread.is_prompt])
 
 
 @bp.route("/cohorts/<int:cohort_id>/weeks/<int:week>/discussion/new", methods=["GET", "POST"])
@@ -234,14 +238,15 @@ def queue(cohort_id: int):
 @bp.get("/notifications")
 @guard(policy.signed_in)
 def notifications():
-    return render_template("discuss/notifications.html", notes=notify.recent(current_user), form=ActionForm())
+    page = inbox.page_of(current_user, request.args.get("page", 1, type=page_number))
+    return render_template("discuss/notifications.html", inbox=page, form=ActionForm())
 
 
 @bp.post("/notifications/read")
 @guard(policy.signed_in)
 def read_notifications():
     if ActionForm().validate_on_submit():
-        notify.mark_all_read(current_user)
+        inbox.mark_all_read(current_user)
         db.session.commit()
         flash("All notifications marked as read.", "success")
     return redirect(url_for("discuss.notifications"))

@@ -92,7 +92,7 @@ def list_threads(cohort: Cohort, week: int, user: User) -> list[ThreadRow]:
     """The week's threads, pinned first, then the most recently active, with post and unread counts."""
     threads = db.session.scalars(
         sa.select(Thread).where(Thread.cohort_id == cohort.id, Thread.week == week)
-        .options(selectinload(Thread.author))
+        .options(selectinload(Thread.author), selectinload(Thread.prompt))
         .order_by(Thread.pinned.desc(), sa.func.coalesce(Thread.last_post_at, Thread.created_at).desc(),
                   Thread.id.desc())
     ).all()

@@ -1,4 +1,4 @@
-"""One-click unsubscribe from discussion email (RFC 2369 `List-Unsubscribe`, RFC 8058 one-click).
+"""One-click unsubscribe from notification email (RFC 2369 `List-Unsubscribe`, RFC 8058 one-click).
 
 Digests carry a link with a signed, per-person token. A mail provider POSTs to it without cookies or a
 form, so this blueprint is exempt from CSRF like the API: the token itself proves the request came from

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, redirect, render_template, url_for
 from flask_login import current_user
 
 from app import policy
@@ -12,6 +14,7 @@ from app.extensions import db
 from app.guards import guard
 from app.learn.progress import trainee_progress
 from app.main import services
+from app.main.next_actions import instructor_actions
 from app.models import Role
 from app.pacing import cohort_today, week_number
 from app.supervision.services import queue_for, supervisees_of, supervisors_of
@@ -33,6 +36,15 @@ def healthz():
     return body, status
 
 
+@bp.get("/favicon.ico")
+@guard(policy.public)
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says; pages also name the SVG icon. A few hundred
+    bytes, read whole (no file handle left open)."""
+    icon = Path(current_app.static_folder, "favicon.ico").read_bytes()
+    return Response(icon, mimetype="image/vnd.microsoft.icon", headers={"Cache-Control": "public, max-age=86400"})
+
+
 @bp.get("/dashboard")
 @guard(policy.signed_in)
 def dashboard():
@@ -52,6 +64,8 @@ def dashboard():
             (c, week_number(c.start_date, cohort_today(c.timezone))) for c in cohorts
         ]
         ctx["counts"] = services.trainee_counts([c.id for c in cohorts])
+        if role is Role.INSTRUCTOR:
+            ctx["actions"] = instructor_actions(current_user, cohorts)
         if role is Role.ORG_ADMIN and current_user.organization:
             ctx["seats_used"] = services.seats_in_use(current_user.organization_id)
             ctx["seat_history"] = services.seat_history(current_user.organization_id, limit=10)

@@ -36,6 +36,7 @@ from app.models.learning import (
     WeekUnlock,
 )
 from app.models.mail import MailSuppression, OutboxMessage
+from app.models.notices import EventNotice
 from app.models.orgs import Cohort, CohortInstructor, Enrollment, EnrollmentStatus, Organization
 from app.models.roleplay import (
     CalibrationExemplar,
@@ -103,6 +104,7 @@ __all__ = [
     "DeliveryMode",
     "DiscussionPrompt",
     "EmailMode",
+    "EventNotice",
     "Enrollment",
     "LectureView",
     "LiveSession",

@@ -42,12 +42,13 @@ class RosterUploadForm(Form):
                      description="Columns: email, first_name, last_name, and optionally supervisor_email and cohort. "
                                  "UTF-8, at most 1,000 rows.")
     cohort_id = SelectField("Cohort", coerce=int, validators=[Optional()],
-                            description="For rows whose cohort column is empty.")
+                            description="Rows with an empty cohort column (or all rows, when the file has no "
+                                        "cohort column) are enrolled in this cohort.")
     submit = SubmitField("Upload and preview")
 
     def __init__(self, *args, cohorts=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.cohort_id.choices = [SelectChoice(0, "Only the cohorts named in the file")] + [
+        self.cohort_id.choices = [SelectChoice(0, "None: each row names its cohort")] + [
             SelectChoice(c.id, c.name) for c in cohorts]
 
 

@@ -208,11 +208,15 @@ def check(imp: RosterImport, org: Organization) -> Preview:
         if row.cohort_name:
             row.cohort = cohorts.get(row.cohort_name.lower())
             if row.cohort is None:
-                row.problems.append(f"Your organization has no cohort named “{row.cohort_name}”.")
+                names = ", ".join(f"“{c.name}”" for c in sorted(cohorts.values(), key=lambda c: c.name))
+                row.problems.append(f"Your organization has no cohort named “{row.cohort_name}” (its cohorts: "
+                                    f"{names}). Correct the name, or leave the cohort column empty to use the "
+                                    "cohort chosen for the upload.")
         else:
             row.cohort = default
             if default is None:
-                row.problems.append("No cohort: name one in the cohort column or choose a cohort for the upload.")
+                row.problems.append("No cohort: the cohort column is empty and no cohort was chosen for the "
+                                    "upload. Upload again choosing the cohort, or name one in the column.")
         if row.supervisor_email:
             row.supervisor = supervisors.get(normalize_email(row.supervisor_email))
             if row.supervisor is None:

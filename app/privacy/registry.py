@@ -199,6 +199,13 @@ TABLES: tuple[Table, ...] = (
     Table("notifications", "Your notifications",
           links=(Link("user_id", "recipient"), Link("actor_id", "caused by", A)), erase=Erase.DELETE,
           note="Notifications to the person are deleted; those their posts caused for others stay."),
+    Table("event_notices", "Your notifications about sessions, grades, certificates and requests",
+          links=(Link("user_id", "recipient"), Link("actor_id", "caused by", A)), erase=Erase.DELETE,
+          not_personal={"kind": ENUM, "event_key": "the event's kind and the object's id",
+                        "message": "what happened, written without anyone's name",
+                        "path": "a page of the platform"},
+          note="Notifications to the person are deleted; those they caused for others stay, naming their "
+               "pseudonym."),
     Table("notification_preferences", "Your notification settings", links=(Link("user_id", "owner"),),
           erase=Erase.DELETE),
     Table("supervisor_credentials", "Your supervisor credential",

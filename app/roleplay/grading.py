@@ -14,11 +14,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import audit
+from app import audit, notices
 from app.db import utcnow
 from app.errors import DomainError
 from app.extensions import db
-from app.mailer import queue_mail
 from app.models import (
     Cohort,
     CohortInstructor,
@@ -150,7 +149,7 @@ def _advance(sub: RolePlaySubmission, cohort: Cohort, grade: RubricGrade, verdic
         reason = rules_.double_mark_reason(verdict, summative=scenario.is_summative, sample_key=key,
                                            role_play_rules=rp_rules)
         if reason is None:
-            _finalize(sub, Outcome.PASS if verdict.passed else Outcome.REVISE, Resolution.SINGLE, backend)
+            _finalize(sub, Outcome.PASS if verdict.passed else Outcome.REVISE, Resolution.SINGLE)
             return "Grade saved and released to the trainee."
         sub.status, sub.double_mark_reason = SubmissionStatus.AWAITING_SECOND, reason
         notify_staff(cohort, subject=f"Second marking needed: {scenario.title}", backend=backend,
@@ -171,18 +170,19 @@ def _advance(sub: RolePlaySubmission, cohort: Cohort, grade: RubricGrade, verdic
                          body=f"Two graders disagree on a role-play in {cohort.name}. "
                               "As lead instructor, your decision is final. It is in your grading queue.")
             return "Second marking saved. The graders disagree, so a lead instructor will decide."
-        _finalize(sub, Outcome.PASS if first.passed else Outcome.REVISE, Resolution.AGREED, backend)
+        _finalize(sub, Outcome.PASS if first.passed else Outcome.REVISE, Resolution.AGREED)
         return "Second marking saved. The graders agree; the grade is released to the trainee."
-    _finalize(sub, Outcome.PASS if verdict.passed else Outcome.REVISE, Resolution.MODERATED, backend)
+    _finalize(sub, Outcome.PASS if verdict.passed else Outcome.REVISE, Resolution.MODERATED)
     return "Your decision is saved as final and released to the trainee."
 
 
-def _finalize(sub: RolePlaySubmission, outcome: Outcome, resolution: Resolution, backend: str) -> None:
+def _finalize(sub: RolePlaySubmission, outcome: Outcome, resolution: Resolution) -> None:
     sub.status, sub.outcome, sub.resolution, sub.released_at = SubmissionStatus.FINAL, outcome, resolution, utcnow()
-    trainee = sub.trainee
-    queue_mail(to=trainee.email, subject=f"Your role-play grade: {sub.scenario.title}", backend=backend,
-               body=f"Hello {trainee.first_name},\n\nAttempt {sub.attempt} of “{sub.scenario.title}” has been graded: "
-                    f"{outcome.label}. Sign in to read your feedback.\n")
+    notices.notify(sub.trainee, kind="roleplay.released", obj=str(sub.id),
+                   message=f"your role-play “{sub.scenario.title}” (attempt {sub.attempt}) has been graded: "
+                           f"{outcome.label}. Open it to read your feedback",
+                   subject=f"Your role-play grade: {sub.scenario.title}",
+                   endpoint="roleplay.submission", values={"submission_id": sub.id})
 
 
 # The grading queue -------------------------------------------------------------

@@ -24,22 +24,33 @@ NOT_NAMES = {
 }
 
 
+def _quoted(snippet: str) -> str:
+    """The text found, in quotes, with a bracket the pattern took without its partner dropped: "(617-555-0199"
+    shows as “617-555-0199”, "(617) 555-0199" stays whole."""
+    snippet = snippet.strip()
+    if snippet.startswith("(") and snippet.count("(") > snippet.count(")"):
+        snippet = snippet[1:]
+    if snippet.endswith(")") and snippet.count(")") > snippet.count("("):
+        snippet = snippet[:-1]
+    return f"“{snippet}”"
+
+
 def find_identifiers(text: str) -> list[str]:
-    """Short descriptions of what looks like a client identifier, e.g. 'a phone number (555-123-4567)'."""
+    """Short descriptions of what looks like a client identifier, e.g. 'a phone number: “555-123-4567”'."""
     if not text:
         return []
     found: list[str] = []
     for m in EMAIL.finditer(text):
-        found.append(f"an email address ({m.group()})")
+        found.append(f"an email address: {_quoted(m.group())}")
     for m in PHONE.finditer(text):
-        found.append(f"a phone number ({m.group().strip()})")
+        found.append(f"a phone number: {_quoted(m.group())}")
     for m in DATE.finditer(text):
-        found.append(f"a date that may be a birth date ({m.group()})")
+        found.append(f"a date that may be a birth date: {_quoted(m.group())}")
     if DOB.search(text):
         found.append("a mention of a date of birth")
     for m in TITLE_NAME.finditer(text):
-        found.append(f"a name ({m.group()})")
+        found.append(f"a name: {_quoted(m.group())}")
     for m in TWO_CAPS.finditer(text):
         if m.group(1) not in NOT_NAMES and m.group(2) not in NOT_NAMES:
-            found.append(f"a name ({m.group()})")
+            found.append(f"a name: {_quoted(m.group())}")
     return list(dict.fromkeys(found))

@@ -31,6 +31,7 @@ from app.models import (
 )
 from app.models.orgs import CURRENT_STATUSES
 from app.models.supervision import TOPICS
+from app.supervision import tell
 from app.supervision.phi import find_identifiers
 
 SUMMARY_MAX = 1000
@@ -225,6 +226,8 @@ def log_session(trainee: User, data: SessionInput, *, submit: bool, now: datetim
         _submit(session, data, now, {} if amends else rules_of(cohort), trainee.timezone)
     db.session.add(session)
     db.session.flush()
+    if submit:
+        tell.submitted(session)
     return session
 
 
@@ -240,6 +243,8 @@ def update_session(session: SupervisionSession, trainee: User, data: SessionInpu
     if submit:
         _submit(session, data, now or utcnow(), {} if session.amends_id else rules_of(cohort), trainee.timezone)
     db.session.flush()
+    if submit:
+        tell.submitted(session)
 
 
 def amend_session(original: SupervisionSession, trainee: User, data: SessionInput, *, submit: bool,
@@ -328,6 +333,7 @@ def approve_session(session: SupervisionSession, supervisor: User, *, password: 
                  after={"status": "approved", "signature_hash": session.signature_hash,
                         "credential": session.credential_snapshot, "amends": session.amends_id})
     db.session.flush()
+    tell.approved(session)
 
 
 def return_session(session: SupervisionSession, supervisor: User, *, reason: str,
@@ -342,6 +348,7 @@ def return_session(session: SupervisionSession, supervisor: User, *, reason: str
     audit.record("supervision.returned", session, actor=supervisor, ip=ip,
                  before={"status": "submitted"}, after={"status": "returned", "reason": session.return_reason})
     db.session.flush()
+    tell.returned(session)
 
 
 def queue_for(supervisor: User) -> list[SupervisionSession]:

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app import notices
 from app.db import utcnow
 from app.errors import DomainError
 from app.extensions import db
@@ -116,6 +117,11 @@ def request_support(trainee: User, cohort: Cohort, choice: str, message: str, *,
                      "Please open the request, acknowledge it, and reach them today:\n\n"
                      f"{link_for(req)}\n\nIf nobody acknowledges it within {hours} hours, the program director is "
                      "asked to step in.\n"), backend=backend)
+    notices.notify(picked.person, kind="wellbeing.request", obj=str(req.id), email=False,
+                   message=f"a trainee in {cohort.course.title} asked to talk with you today, as {as_who}: "
+                           "acknowledge the request and reach them today",
+                   subject="A trainee asked to talk to someone today",
+                   endpoint="wellbeing.support_request", values={"request_id": req.id})
     return req
 
 

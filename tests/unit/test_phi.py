@@ -25,3 +25,12 @@ def test_likely_identifiers_are_flagged(text, finding):
 ])
 def test_ordinary_supervision_notes_pass(text):
     assert find_identifiers(text) == []
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("Her cell (617-555-0199) is on file", "a phone number: “617-555-0199”"),
+    ("call (617) 555 0199 tomorrow", "a phone number: “(617) 555 0199”"),
+    ("Reach her at 617-555-0199.", "a phone number: “617-555-0199”"),
+])
+def test_the_warning_quotes_what_was_found_with_balanced_brackets(text, shown):
+    assert find_identifiers(text) == [shown]

@@ -74,12 +74,31 @@ def test_the_prompt_thread_opens_when_someone_first_looks_after_the_week_opens(r
     page = text(client.get(f"/cohorts/{rc['cohort'].id}/weeks/2/discussion"))
     thread = db.session.scalar(sa.select(Thread))
     assert thread.week == 2 and thread.prompt is not None
-    assert thread.title.replace("'", "&#39;") in page and "Weekly prompt" in page
+    assert thread.title.replace("'", "&#39;") in page and "This week's prompt" in page
     assert "write an initial post of at least 150 words" in page  # what is left, for the trainee
     client.get(f"/cohorts/{rc['cohort'].id}/weeks/2/discussion")
     assert db.session.scalar(sa.select(sa.func.count(Thread.id))) == 1
     signed_in(app, rc["instructor"]).get(f"/cohorts/{rc['cohort'].id}/weeks/7/discussion")
     assert db.session.scalar(sa.select(sa.func.count(Thread.id))) == 1  # week 7 is not open yet
+
+
+def test_the_week_page_leads_with_answering_the_prompt(rc, app, db):
+    """The prompt, its minimum words (from the course files) and due date, and an answer box come first;
+    starting a thread is the secondary action. The form works without JavaScript."""
+    client = signed_in(app, rc["trainee"])
+    url = f"/cohorts/{rc['cohort'].id}/weeks/4/discussion"
+    page = text(client.get(url))
+    min_words = rc["course"].rules["discussion"]["initial_post_min_words"]
+    assert "This week's prompt" in page and f"an answer of at least {min_words} words" in page
+    assert "<strong>Due " in page and f'data-min-words="{min_words}"' in page
+    answer_form = page.index(f'action="/threads/{rc["thread"].id}#compose"')
+    assert answer_form < page.index("Other threads") < page.index(">Start a thread</a>")
+    assert f'<a class="button" href="{url}/new">Start a thread</a>' in page  # not the primary button
+    assert "js/word-count.js" in page
+    post(client, f"/threads/{rc['thread'].id}", {"body": "word " * 20, "submit": "Post"})
+    page = text(client.get(url))
+    assert f"You answered this prompt (20 words: {min_words - 20} short of the minimum" in page
+    assert "Read the answers and reply to classmates" in page and 'name="body"' not in page
 
 
 # Posting ---------------------------------------------------------------------------
@@ -285,12 +304,12 @@ def test_preferences_are_saved_and_the_digest_command_sends_them(rc, app, db, ru
     path = link.removeprefix(app.config["PUBLIC_BASE_URL"])
     mail_provider = app.test_client()  # no session, no form: as a mail provider's one-click POST arrives
     asked = text(mail_provider.get(path))
-    assert "Stop discussion email" in asked
+    assert "Stop notification email" in asked
     db.session.refresh(prefs)
     assert prefs.email_mode is EmailMode.DAILY  # opening the link changes nothing
     assert mail_provider.post(path + "x").status_code == 404  # a forged token
     done = mail_provider.post(path)
-    assert done.status_code == 200 and "gets no more discussion email" in text(done)
+    assert done.status_code == 200 and "gets no more notification email" in text(done)
     db.session.refresh(prefs)
     assert prefs.email_mode is EmailMode.OFF
     assert db.session.scalar(sa.select(AuditEvent.action).where(AuditEvent.action == "notifications.unsubscribed"))

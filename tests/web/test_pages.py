@@ -27,6 +27,23 @@ def test_outline_shows_all_twelve_weeks_with_their_activities(course, client, db
     assert page.count("Content note") >= 2
 
 
+def test_outline_week_titles_open_the_viewers_cohort_weeks(running_cohort, app, db):
+    rc = running_cohort
+    first = db.session.scalar(sa.select(Module.title).where(Module.week == 1))
+    client = app.test_client()
+    login(client, rc["trainee"])
+    page = client.get(f"/courses/{rc['course'].slug}").get_data(as_text=True)
+    title = first.replace("&", "&amp;").replace("'", "&#39;")
+    link = f'<a href="/cohorts/{rc["cohort"].id}/weeks/1">{title}</a>'
+    assert link in page and f'href="/cohorts/{rc["cohort"].id}/weeks/12"' in page
+    stranger = factories.make_user(Role.TRAINEE)  # in no cohort of the course: titles, no links
+    db.session.commit()
+    client = app.test_client()
+    login(client, stranger)
+    page = client.get(f"/courses/{rc['course'].slug}").get_data(as_text=True)
+    assert "/weeks/1" not in page and 'id="week-1"' in page
+
+
 def test_trainee_dashboard_shows_the_current_week(course, app, db):
     trainee, supervisor = factories.make_user(Role.TRAINEE), factories.make_user(Role.SUPERVISOR)
     cohort = factories.make_cohort(course, start=cohort_today("America/New_York") - timedelta(weeks=3))
@@ -115,8 +132,8 @@ def test_outline_query_count_does_not_grow_with_weeks(course, client, db, app):
         client.get(f"/courses/{course.slug}")
     finally:
         sa.event.remove(engine, "before_cursor_execute", count)
-    # user, course, modules, scenarios, quizzes, prompts, question counts (+ savepoint noise)
-    assert len(statements) <= 9, statements
+    # user, course, modules, scenarios, quizzes, prompts, question counts, the viewer's cohort (+ savepoint noise)
+    assert len(statements) <= 10, statements
 
 
 def test_an_eight_week_program_counts_its_own_weeks(app, db):
@@ -167,3 +184,13 @@ def test_without_a_course_the_pages_say_how_to_import_any_program(app, db):
         page = client.get(url).get_data(as_text=True)
         assert "flask course import courses/&lt;folder&gt;" in page, url
         assert "therapeutic-mentoring" not in page, url
+
+
+def test_the_favicon_is_served_to_anyone_and_named_by_pages(client, course, db):
+    with client.get("/favicon.ico") as icon:
+        assert icon.status_code == 200 and icon.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+        assert icon.mimetype == "image/vnd.microsoft.icon"
+    page = client.get("/login").get_data(as_text=True)
+    assert '<link rel="icon" href="/favicon.ico" sizes="any">' in page
+    with client.get("/static/img/favicon.svg") as svg:
+        assert svg.status_code == 200

@@ -148,7 +148,7 @@ def test_the_preview_checks_every_row_and_writes_nothing(app, partner, db):
     assert "The same email appears on an earlier row of this file." in page
     assert "Already enrolled; nothing changes." in page
     assert "No active supervisor of your organization has the email “nobody@harbor.example”." in page
-    assert "Your organization has no cohort named “Winter”." in page
+    assert "Your organization has no cohort named “Winter” (its cohorts: “Autumn”, “Spring”)." in page
     assert "not one of your organization&#39;s trainees" in page
     assert "<strong>2</strong> to enroll" in page  # ana (Spring) and dee (Autumn)
     assert "Enroll 2 trainees" in page
@@ -317,7 +317,7 @@ def test_another_organizations_admin_finds_nothing(app, partner, db):
     upload(other, partner["other"], HEADER + "z@other.example,Z,Z,,Spring\n")
     page = other.get(f"/partners/organizations/{partner['other'].id}/roster/{latest_import(db).id}").get_data(
         as_text=True)
-    assert "Your organization has no cohort named “Spring”." in page
+    assert "Your organization has no cohort named “Spring” (its cohorts: “Elsewhere”)." in page
 
 
 # Dashboard -------------------------------------------------------------------------------------------
@@ -407,3 +407,30 @@ def test_the_partner_sees_a_trainees_list_with_due_dates_but_not_their_accommoda
     page = client.get(f"/partners/enrollments/{enrollment.id}").get_data(as_text=True)
     assert "What is left for the certificate" in page and "Sign the code of conduct" in page
     assert "Private medical note" not in page and "Extended time" not in page
+
+
+def test_the_cohort_the_admin_came_from_takes_a_roster_in_the_readme_format(app, partner, db):
+    client = signed_in(app, partner["admin"])
+    org, autumn = partner["org"], partner["autumn"]
+    cohort_page = client.get(f"/partners/cohorts/{autumn.id}").get_data(as_text=True)
+    assert f"/partners/organizations/{org.id}/roster?cohort={autumn.id}" in cohort_page
+    form = client.get(f"/partners/organizations/{org.id}/roster?cohort={autumn.id}").get_data(as_text=True)
+    assert f'<option selected value="{autumn.id}">Autumn</option>' in form
+    upload(client, org, "email,first_name,last_name\nana@harbor.example,Ana,Diaz\nbo@harbor.example,Bo,Li\n",
+           cohort=autumn)
+    page = client.get(f"/partners/organizations/{org.id}/roster/{latest_import(db).id}").get_data(as_text=True)
+    assert "<strong>2</strong> to enroll" in page and "<strong>0</strong> with problems" in page
+    assert "Enroll 2 trainees" in page and "error-summary" not in page
+
+
+def test_the_banner_offers_to_enroll_other_rows_only_when_there_are_some(app, partner, db):
+    client = signed_in(app, partner["admin"])
+    org = partner["org"]
+    upload(client, org, HEADER + "ed@harbor.example,Ed,Existing,,Spring\nnot-an-email,Bo,Li,,Spring\n")
+    page = client.get(f"/partners/organizations/{org.id}/roster/{latest_import(db).id}").get_data(as_text=True)
+    assert "The other rows are already enrolled, so there is nothing else to enroll" in page
+    assert "enroll the other" not in page and "Nothing to enroll from this file." in page
+    upload(client, org, HEADER + "cy@harbor.example,Cy,Ng,,\n")  # no cohort column value and none chosen
+    page = client.get(f"/partners/organizations/{org.id}/roster/{latest_import(db).id}").get_data(as_text=True)
+    assert "the cohort column is empty and no cohort was chosen for the upload" in page
+    assert "No row can be enrolled as it is" in page

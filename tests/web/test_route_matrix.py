@@ -15,6 +15,7 @@ LOGIN = "login"  # a redirect to the sign-in page
 MATRIX = {
     "main.index":           ("GET",  [302, 302, 302, 302, 302, 302, 302]),
     "main.healthz":         ("GET",  [200, 200, 200, 200, 200, 200, 200]),
+    "main.favicon":         ("GET",  [200, 200, 200, 200, 200, 200, 200]),
     "main.dashboard":       ("GET",  [LOGIN, 200, 200, 200, 200, 200, 200]),
     "auth.login":           ("GET",  [200, 302, 302, 302, 302, 302, 302]),
     "auth.logout":          ("POST", [LOGIN, 302, 302, 302, 302, 302, 302]),
