@@ -91,6 +91,11 @@ def can_teach(user: Any, cohort: Any) -> bool:
     return has_role(user, Role.ADMIN) or is_cohort_staff(user, cohort)
 
 
+def can_read_every_brief(user: Any, cohort: Any) -> bool:
+    """A role-play's briefs are each for one role; the cohort's staff prepare and rate all of them."""
+    return can_teach(user, cohort)
+
+
 def can_see_week_content(user: Any, cohort: Any, *, is_enrolled: bool, is_open: bool) -> bool:
     """A locked week shows its title and date only, to trainees; staff prepare ahead."""
     if not can_view_cohort(user, cohort, is_enrolled=is_enrolled):

@@ -242,12 +242,11 @@ def _check_policy(rel: str, mod: schema.ModuleFile, sc: schema.ScenarioFile | No
 
 def _scenario_spec(sc: schema.ScenarioFile, names: schema.RoleNames) -> ScenarioSpec:
     order = {"practitioner": 0, "recipient": 1, "observer": 2}
-    roles = tuple(RoleSpec(r.key, r.label or getattr(names, r.key), r.description)
+    roles = tuple(RoleSpec(r.key, r.label or getattr(names, r.key), r.description, r.brief)
                   for r in sorted(sc.roles, key=lambda r: order[r.key]))
     return ScenarioSpec(
         slug=sc.slug, title=sc.title, assessment=sc.assessment, crisis=sc.crisis,
-        duration_minutes=sc.duration_minutes, setting=sc.setting, recipient_brief=sc.recipient_brief,
-        practitioner_task=sc.practitioner_task, observer_focus=sc.observer_focus,
+        duration_minutes=sc.duration_minutes, setting=sc.setting,
         debrief_questions=tuple(sc.debrief_questions), roles=roles, content_note=sc.content_note,
         alternative=sc.alternative, not_applicable=tuple(sc.not_applicable),
     )

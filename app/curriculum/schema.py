@@ -387,6 +387,8 @@ class ModuleFile(Strict):
 class ScenarioRole(Strict):
     key: Literal["practitioner", "recipient", "observer"]
     description: Text
+    #: what only this role reads (the role-play page shows a trainee the brief of the role they play)
+    brief: Text
     label: OptionalText = ""
 
 
@@ -397,9 +399,6 @@ class ScenarioFile(Strict):
     crisis: bool = False
     duration_minutes: int = Field(ge=1, le=480)
     setting: Text
-    recipient_brief: Text
-    practitioner_task: Text
-    observer_focus: Text
     debrief_questions: list[Text] = Field(min_length=1)
     roles: list[ScenarioRole]
     content_note: OptionalText = ""

@@ -55,6 +55,8 @@ class RoleSpec:
     key: str
     label: str
     description: str
+    #: what only this role reads
+    brief: str
 
 
 @dataclass(frozen=True)
@@ -65,9 +67,6 @@ class ScenarioSpec:
     crisis: bool
     duration_minutes: int
     setting: str
-    recipient_brief: str
-    practitioner_task: str
-    observer_focus: str
     debrief_questions: tuple[str, ...]
     roles: tuple[RoleSpec, ...]
     content_note: str = ""
@@ -78,9 +77,6 @@ class ScenarioSpec:
     def content(self) -> dict[str, Any]:
         return {
             "setting": self.setting,
-            "recipient_brief": self.recipient_brief,
-            "practitioner_task": self.practitioner_task,
-            "observer_focus": self.observer_focus,
             "debrief_questions": list(self.debrief_questions),
             "roles": [r.__dict__.copy() for r in self.roles],
             "content_note": self.content_note,

@@ -86,6 +86,13 @@ BREAKAGES = {
         lambda r: _edit(_week(r, 2) / "scenario.toml", 'assessment = "formative"',
                         'assessment = "formative"\nnot_applicable = ["no-such-criterion"]'),
         "not_applicable: 'no-such-criterion' is not a criterion key of rubric.toml"),
+    "unknown role name": (
+        lambda r: _edit(_week(r, 2) / "scenario.toml", 'key = "recipient"', 'key = "mentee"'),
+        "02-scope-and-boundaries/scenario.toml: roles[2].key: 'mentee' is not one of 'practitioner', 'recipient', "
+        "'observer'"),
+    "a role without its brief": (
+        lambda r: _edit(_week(r, 2) / "scenario.toml", '\nbrief = """', '\nbriefing = """'),
+        "scenario.toml: roles[1].briefing: is not a known key; did you mean 'brief'?"),
     "content policy: objectives": (
         lambda r: _edit(r / "course.toml", "objectives = { min = 2, max = 10 }", "objectives = { min = 2, max = 3 }"),
         "objectives: has 6; [content] objectives allows 2 to 3"),
