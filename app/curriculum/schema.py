@@ -398,6 +398,10 @@ class ScenarioFile(Strict):
     assessment: Literal["formative", "summative"]
     crisis: bool = False
     duration_minutes: int = Field(ge=1, le=480)
+    #: how many times the live session's lab plays the scenario (a rotation; each a rated turn when summative)
+    turns: int = Field(default=1, ge=1, le=10)
+    #: the live-session minutes the lab has; the loader checks the turns fit (required when summative)
+    lab_minutes: int | None = Field(default=None, ge=1, le=1440)
     setting: Text
     debrief_questions: list[Text] = Field(min_length=1)
     roles: list[ScenarioRole]

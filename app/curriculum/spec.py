@@ -73,6 +73,9 @@ class ScenarioSpec:
     alternative: str = ""
     #: rubric criteria that do not fit this scenario: not graded, left out of the pass rule
     not_applicable: tuple[str, ...] = ()
+    #: times the live lab plays it, and the lab's minutes (None: not stated)
+    turns: int = 1
+    lab_minutes: int | None = None
 
     def content(self) -> dict[str, Any]:
         return {
@@ -82,6 +85,8 @@ class ScenarioSpec:
             "content_note": self.content_note,
             "alternative": self.alternative,
             "not_applicable": list(self.not_applicable),
+            "turns": self.turns,
+            "lab_minutes": self.lab_minutes,
         }
 
 

@@ -190,6 +190,8 @@ PROOF = {
     "scenario.toml:assessment": CLI,
     "scenario.toml:crisis": "tests.services.test_importer::test_summative_and_crisis_flags_come_from_the_files",
     "scenario.toml:duration_minutes": CLI,
+    "scenario.toml:turns": CLI,
+    "scenario.toml:lab_minutes": CLI,
     "scenario.toml:setting": "tests.web.test_roleplay::test_scenario_page_shows_roles_briefs_and_the_crisis_choices",
     "scenario.toml:debrief_questions": "tests.web.test_roleplay::test_scenario_page_shows_roles_briefs_and_the_crisis_choices",
     "scenario.toml:roles": "tests.web.test_roleplay::test_scenario_page_shows_roles_briefs_and_the_crisis_choices",

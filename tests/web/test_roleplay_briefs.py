@@ -33,6 +33,7 @@ def test_before_choosing_a_role_a_trainee_sees_the_setting_and_no_brief(app, rol
     for query in ("", "?role=instructor", "?role=", "?role=RECIPIENT"):
         text = page(client, roleplay_cohort, query)
         assert "Which role are you playing?" in text and "What the mentor knows:" in text
+        assert "About 15 minutes a turn; 3 turns in the 55-minute lab" in text
         assert not any(marker in text for marker in MARKERS.values())
     assert 'href="/cohorts/{}/weeks/6/role-play?role=recipient"'.format(roleplay_cohort["cohort"].id) in text
 
