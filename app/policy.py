@@ -293,6 +293,11 @@ def can_manage_organization(user: Any, org: Any) -> bool:
     return has_role(user, Role.ADMIN) or (has_role(user, Role.ORG_ADMIN) and same_org(user, getattr(org, "id", None)))
 
 
+def can_edit_local_resources(user: Any, org: Any) -> bool:
+    """An organization's crisis and reporting lines, shown to its trainees: its own admins and platform admins."""
+    return can_manage_organization(user, org)
+
+
 def api_key_holder(_user: Any) -> bool:
     """API routes: no session; every request is authenticated by its organization's API key (app.api)."""
     return True
