@@ -120,7 +120,7 @@ BREAKAGES = {
     "content policy: scenario length": (
         lambda r: _edit(r / "course.toml", "scenario_minutes = { min = 5, max = 120 }",
                         "scenario_minutes = { min = 5, max = 10 }"),
-        "duration_minutes: is 15; [content] scenario_minutes allows 5 to 10"),
+        "duration_minutes: is 11; [content] scenario_minutes allows 5 to 10"),
     "content policy: too few questions": (
         lambda r: _edit(r / "course.toml", "min_quiz_questions = 5", "min_quiz_questions = 50"),
         "quiz.toml: questions: has"),
