@@ -59,13 +59,17 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str):
-        from app.models import User
+        from sqlalchemy.orm import joinedload
+
+        from app.models import Organization, User
 
         try:
             user_id, version = (int(x) for x in session_id.split(":"))
         except ValueError:
             return None
-        user = db.session.get(User, user_id)
+        # the organization and its local resources come with the user: the footer shows them on every page
+        user = db.session.get(User, user_id, options=[
+            joinedload(User.organization).joinedload(Organization.local_resources)])
         if user is None or not user.is_active or user.session_version != version:
             return None
         return user
@@ -86,13 +90,14 @@ def register_blueprints(app: Flask) -> None:
     from app.main import bp as main_bp
     from app.partners import bp as partners_bp
     from app.privacy.routes import bp as privacy_bp
+    from app.resources import bp as resources_bp
     from app.roleplay import bp as roleplay_bp
     from app.supervision import bp as supervision_bp
     from app.wellbeing import bp as wellbeing_bp
 
     for bp in (main_bp, auth_bp, courses_bp, cohorts_bp, learn_bp, supervision_bp, certificates_bp, roleplay_bp,
                discuss_bp, admin_bp, partners_bp, api_bp, catalog_bp, exceptions_bp, wellbeing_bp,
-               privacy_bp, unsubscribe_bp):
+               privacy_bp, unsubscribe_bp, resources_bp):
         app.register_blueprint(bp)
 
 

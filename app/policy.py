@@ -91,6 +91,11 @@ def can_teach(user: Any, cohort: Any) -> bool:
     return has_role(user, Role.ADMIN) or is_cohort_staff(user, cohort)
 
 
+def can_read_every_brief(user: Any, cohort: Any) -> bool:
+    """A role-play's briefs are each for one role; the cohort's staff prepare and rate all of them."""
+    return can_teach(user, cohort)
+
+
 def can_see_week_content(user: Any, cohort: Any, *, is_enrolled: bool, is_open: bool) -> bool:
     """A locked week shows its title and date only, to trainees; staff prepare ahead."""
     if not can_view_cohort(user, cohort, is_enrolled=is_enrolled):
@@ -300,6 +305,11 @@ def can_use_partner_portal(user: Any) -> bool:
 def can_manage_organization(user: Any, org: Any) -> bool:
     """An organization's portal, roster, cohorts and dashboards: its own admins and platform admins."""
     return has_role(user, Role.ADMIN) or (has_role(user, Role.ORG_ADMIN) and same_org(user, getattr(org, "id", None)))
+
+
+def can_edit_local_resources(user: Any, org: Any) -> bool:
+    """An organization's crisis and reporting lines, shown to its trainees: its own admins and platform admins."""
+    return can_manage_organization(user, org)
 
 
 def api_key_holder(_user: Any) -> bool:

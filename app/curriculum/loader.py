@@ -236,19 +236,40 @@ def _check_policy(rel: str, mod: schema.ModuleFile, sc: schema.ScenarioFile | No
         r = policy.scenario_minutes
         problems.append(Problem(f"{rel}/scenario.toml", "duration_minutes",
                                 f"is {sc.duration_minutes}; [content] scenario_minutes allows {r.min} to {r.max}"))
+    if sc is not None and sc.lab_minutes is not None:
+        _check_lab_time(rel, mod, sc, problems)
+    elif sc is not None and sc.assessment == "summative":
+        problems.append(Problem(f"{rel}/scenario.toml", "lab_minutes",
+                                "is required in a summative scenario, so that its rated turns are checked against "
+                                "the live session"))
     if quiz is not None and len(quiz.questions) < policy.min_quiz_questions:
         problems.append(Problem(f"{rel}/quiz.toml", "questions",
                                 f"has {len(quiz.questions)}; [content] min_quiz_questions is {policy.min_quiz_questions}"))
 
 
+def _check_lab_time(rel: str, mod: schema.ModuleFile, sc: schema.ScenarioFile, problems: list[Problem]) -> None:
+    """The lab's turns fit its minutes, and those minutes are the ones the week's agenda gives it."""
+    needed = sc.turns * sc.duration_minutes
+    if needed > sc.lab_minutes:
+        problems.append(Problem(f"{rel}/scenario.toml", "lab_minutes",
+                                f"is {sc.lab_minutes}, but {sc.turns} turns of {sc.duration_minutes} minutes "
+                                f"(duration_minutes) need {needed}"))
+    if sc.lab_minutes > mod.live_session.minutes:
+        problems.append(Problem(f"{rel}/scenario.toml", "lab_minutes",
+                                f"is {sc.lab_minutes}, longer than the {mod.live_session.minutes}-minute live session"))
+    elif not any(f"({sc.lab_minutes} min" in item for item in mod.live_session.agenda):
+        problems.append(Problem(f"{rel}/scenario.toml", "lab_minutes",
+                                f"is {sc.lab_minutes}, but no item of module.toml's live_session.agenda reads "
+                                f"\"({sc.lab_minutes} min\""))
+
+
 def _scenario_spec(sc: schema.ScenarioFile, names: schema.RoleNames) -> ScenarioSpec:
     order = {"practitioner": 0, "recipient": 1, "observer": 2}
-    roles = tuple(RoleSpec(r.key, r.label or getattr(names, r.key), r.description)
+    roles = tuple(RoleSpec(r.key, r.label or getattr(names, r.key), r.description, r.brief)
                   for r in sorted(sc.roles, key=lambda r: order[r.key]))
     return ScenarioSpec(
         slug=sc.slug, title=sc.title, assessment=sc.assessment, crisis=sc.crisis,
-        duration_minutes=sc.duration_minutes, setting=sc.setting, recipient_brief=sc.recipient_brief,
-        practitioner_task=sc.practitioner_task, observer_focus=sc.observer_focus,
+        duration_minutes=sc.duration_minutes, turns=sc.turns, lab_minutes=sc.lab_minutes, setting=sc.setting,
         debrief_questions=tuple(sc.debrief_questions), roles=roles, content_note=sc.content_note,
         alternative=sc.alternative, not_applicable=tuple(sc.not_applicable),
     )

@@ -407,6 +407,8 @@ class ModuleFile(Strict):
 class ScenarioRole(Strict):
     key: Literal["practitioner", "recipient", "observer"]
     description: Text
+    #: what only this role reads (the role-play page shows a trainee the brief of the role they play)
+    brief: Text
     label: OptionalText = ""
 
 
@@ -416,10 +418,11 @@ class ScenarioFile(Strict):
     assessment: Literal["formative", "summative"]
     crisis: bool = False
     duration_minutes: int = Field(ge=1, le=480)
+    #: how many times the live session's lab plays the scenario (a rotation; each a rated turn when summative)
+    turns: int = Field(default=1, ge=1, le=10)
+    #: the live-session minutes the lab has; the loader checks the turns fit (required when summative)
+    lab_minutes: int | None = Field(default=None, ge=1, le=1440)
     setting: Text
-    recipient_brief: Text
-    practitioner_task: Text
-    observer_focus: Text
     debrief_questions: list[Text] = Field(min_length=1)
     roles: list[ScenarioRole]
     content_note: OptionalText = ""

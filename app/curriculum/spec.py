@@ -55,6 +55,8 @@ class RoleSpec:
     key: str
     label: str
     description: str
+    #: what only this role reads
+    brief: str
 
 
 @dataclass(frozen=True)
@@ -65,27 +67,26 @@ class ScenarioSpec:
     crisis: bool
     duration_minutes: int
     setting: str
-    recipient_brief: str
-    practitioner_task: str
-    observer_focus: str
     debrief_questions: tuple[str, ...]
     roles: tuple[RoleSpec, ...]
     content_note: str = ""
     alternative: str = ""
     #: rubric criteria that do not fit this scenario: not graded, left out of the pass rule
     not_applicable: tuple[str, ...] = ()
+    #: times the live lab plays it, and the lab's minutes (None: not stated)
+    turns: int = 1
+    lab_minutes: int | None = None
 
     def content(self) -> dict[str, Any]:
         return {
             "setting": self.setting,
-            "recipient_brief": self.recipient_brief,
-            "practitioner_task": self.practitioner_task,
-            "observer_focus": self.observer_focus,
             "debrief_questions": list(self.debrief_questions),
             "roles": [r.__dict__.copy() for r in self.roles],
             "content_note": self.content_note,
             "alternative": self.alternative,
             "not_applicable": list(self.not_applicable),
+            "turns": self.turns,
+            "lab_minutes": self.lab_minutes,
         }
 
 

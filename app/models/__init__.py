@@ -38,6 +38,7 @@ from app.models.learning import (
 from app.models.mail import MailSuppression, OutboxMessage
 from app.models.notices import EventNotice
 from app.models.orgs import Cohort, CohortInstructor, Enrollment, EnrollmentStatus, Organization
+from app.models.resources import LocalResources
 from app.models.roleplay import (
     CalibrationExemplar,
     CalibrationGrade,
@@ -116,6 +117,7 @@ __all__ = [
     "NotificationKind",
     "NotificationPreference",
     "Organization",
+    "LocalResources",
     "JobRun",
     "MailSuppression",
     "OutboxMessage",

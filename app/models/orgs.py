@@ -14,6 +14,7 @@ from app.extensions import db
 
 if TYPE_CHECKING:
     from app.models.curriculum import Course
+    from app.models.resources import LocalResources
     from app.models.users import User
 
 
@@ -32,6 +33,8 @@ class Organization(db.Model):
     cohorts: Mapped[list[Cohort]] = relationship(
         back_populates="organization", order_by="Cohort.start_date"
     )
+    #: the local resources card its admins set (None: its trainees see the national lines)
+    local_resources: Mapped[LocalResources | None] = relationship(uselist=False)
 
     def __repr__(self) -> str:
         return f"<Organization {self.id} {self.slug}>"

@@ -296,6 +296,10 @@ TABLES: tuple[Table, ...] = (
           not_personal={"job": "a job key", "status": "a run status", "node": "a host name and process id",
                         "trigger": "schedule, admin or command"},
           note="Deleted after LOG_RETENTION_DAYS (the latest run of each job stays)."),
+    Table("local_resources", "Your organization's local crisis and reporting lines",
+          text=("mobile_crisis", "reporting_route", "reporting_hotline", "local_lines"),
+          not_personal={"state": "a state's postal code"},
+          note="an organization's public services; its admins may name a contact person, so the text is searched"),
 )
 
 NOT_PERSONAL: tuple[NotPersonal, ...] = (

@@ -12,8 +12,8 @@ from app.extensions import db
 from app.guards import authorize, guard, not_found_unless
 from app.learn.loading import load_cohort, load_week
 from app.models import RolePlaySubmission
+from app.roleplay import briefs, services, uploads
 from app.roleplay import rubric as rubric_rules
-from app.roleplay import services, uploads
 from app.roleplay.forms import SubmissionForm
 
 bp = Blueprint("roleplay", __name__, template_folder="templates")
@@ -49,7 +49,12 @@ def scenario(cohort_id: int, week: int):
     rubric = services.rubric_for(ctx.cohort.course_id)
     pass_rule = rubric_rules.describe_pass_rule(rubric.pass_rule or {}, {c.key: c.title for c in rubric.criteria}) \
         if rubric else []
-    return render_template("roleplay/scenario.html", ctx=ctx, scenario=scenario, c=scenario.content or {},
+    content = scenario.content or {}
+    roles = briefs.roles_of(content)
+    role = briefs.chosen_role(request.args.get("role"))
+    see_all = policy.can_read_every_brief(current_user, ctx.cohort)
+    return render_template("roleplay/scenario.html", ctx=ctx, scenario=scenario, c=content, roles=roles,
+                           role=role, briefs=briefs.briefs_to_show(roles, role, see_all=see_all), see_all=see_all,
                            can_submit=can_submit, attempts=attempts, refusal=refusal, pass_rule=pass_rule,
                            can_teach=policy.can_teach(current_user, ctx.cohort))
 

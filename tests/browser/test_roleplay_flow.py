@@ -50,7 +50,8 @@ def test_submit_grade_second_mark_and_release(live_server, page, roleplay_cohort
     sign_in(page, live_server, rc["trainee"])
     page.goto(f"{live_server}/cohorts/{cid}/weeks/6")
     page.get_by_role("link", name="Role-play:", exact=False).click()
-    expect(page.locator("body")).to_contain_text("Brief for the mentee")  # the program's role names
+    page.get_by_role("link", name="Mentor", exact=True).click()  # the scenario's role names
+    expect(page.get_by_role("heading", name="Your brief: Mentor")).to_be_visible()
     assert serious_violations(page) == []
     page.get_by_role("link", name="Submit your role-play").click()
     assert serious_violations(page) == []

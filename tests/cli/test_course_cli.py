@@ -86,6 +86,30 @@ BREAKAGES = {
         lambda r: _edit(_week(r, 2) / "scenario.toml", 'assessment = "formative"',
                         'assessment = "formative"\nnot_applicable = ["no-such-criterion"]'),
         "not_applicable: 'no-such-criterion' is not a criterion key of rubric.toml"),
+    "unknown role name": (
+        lambda r: _edit(_week(r, 2) / "scenario.toml", 'key = "recipient"', 'key = "mentee"'),
+        "02-scope-and-boundaries/scenario.toml: roles[2].key: 'mentee' is not one of 'practitioner', 'recipient', "
+        "'observer'"),
+    "a role without its brief": (
+        lambda r: _edit(_week(r, 2) / "scenario.toml", '\nbrief = """', '\nbriefing = """'),
+        "scenario.toml: roles[1].briefing: is not a known key; did you mean 'brief'?"),
+    "rated turns that do not fit the lab": (
+        lambda r: _edit(_week(r, 6) / "scenario.toml", "duration_minutes = 15", "duration_minutes = 20"),
+        "06-trauma-informed-mentoring/scenario.toml: lab_minutes: is 55, but 3 turns of 20 minutes "
+        "(duration_minutes) need 60"),
+    "more turns in the lab": (
+        lambda r: _edit(_week(r, 11) / "scenario.toml", "turns = 3", "turns = 4"),
+        "scenario.toml: lab_minutes: is 45, but 4 turns of 15 minutes (duration_minutes) need 60"),
+    "lab minutes the agenda does not give": (
+        lambda r: _edit(_week(r, 6) / "scenario.toml", "lab_minutes = 55", "lab_minutes = 50"),
+        "lab_minutes: is 50, but no item of module.toml's live_session.agenda reads \"(50 min\""),
+    "lab longer than the live session": (
+        lambda r: _edit(_week(r, 6) / "scenario.toml", "lab_minutes = 55", "lab_minutes = 150"),
+        "lab_minutes: is 150, longer than the 120-minute live session"),
+    "summative scenario without its lab time": (
+        lambda r: _edit(_week(r, 11) / "scenario.toml", "lab_minutes = 45\n", ""),
+        "11-sustaining-yourself-and-using-supervision/scenario.toml: lab_minutes: is required in a summative "
+        "scenario"),
     "content policy: objectives": (
         lambda r: _edit(r / "course.toml", "objectives = { min = 2, max = 10 }", "objectives = { min = 2, max = 3 }"),
         "objectives: has 6; [content] objectives allows 2 to 3"),
@@ -96,7 +120,7 @@ BREAKAGES = {
     "content policy: scenario length": (
         lambda r: _edit(r / "course.toml", "scenario_minutes = { min = 5, max = 120 }",
                         "scenario_minutes = { min = 5, max = 10 }"),
-        "duration_minutes: is 15; [content] scenario_minutes allows 5 to 10"),
+        "duration_minutes: is 11; [content] scenario_minutes allows 5 to 10"),
     "content policy: too few questions": (
         lambda r: _edit(r / "course.toml", "min_quiz_questions = 5", "min_quiz_questions = 50"),
         "quiz.toml: questions: has"),

@@ -83,7 +83,7 @@ def test_import_records_what_changed_on_the_course(db, copy):
     course = db.session.scalar(sa.select(Course))
     assert len(course.last_import["added"]) > 100
     scenario = next((copy / "weeks").glob("06-*")) / "scenario.toml"
-    scenario.write_text(scenario.read_text().replace("duration_minutes = ", "duration_minutes = 1", 1))
+    scenario.write_text(scenario.read_text().replace("duration_minutes = 15", "duration_minutes = 14", 1))
     _import(copy)
     db.session.refresh(course)
     assert course.last_import["added"] == []

@@ -59,8 +59,7 @@ def test_scenario_page_shows_roles_briefs_and_the_crisis_choices(app, roleplay_c
     assert f'href="/cohorts/{rc["cohort"].id}/weeks/9/role-play"' in week
     page = client.get(f"/cohorts/{rc['cohort'].id}/weeks/9/role-play").get_data(as_text=True)
     for text in ("Content note", "Your choices", "Observer role", "Lower-intensity script", "Setting",
-                 "Brief for the mentee", "Task for the mentor", "Focus for the observer", "Debrief questions",
-                 "Mentee (Jordan, 15)"):
+                 "Which role are you playing?", "Debrief questions", "Mentee (Jordan, 15)"):
         assert text in page, text
     assert "Submit your role-play" in page
     summative = client.get(f"/cohorts/{rc['cohort'].id}/weeks/6/role-play").get_data(as_text=True)

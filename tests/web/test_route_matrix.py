@@ -146,6 +146,8 @@ MATRIX = {
     "privacy.erase":               ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
     "partners.home":               ("GET",  [LOGIN, 403, 403, 403, 302, 302, 302]),
     "partners.organization":       ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
+    "resources.edit":              ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
+    "resources.mine":              ("GET",  [LOGIN, 200, 200, 200, 200, 200, 200]),
     "partners.new_cohort":         ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
     "partners.upload_roster":      ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
     "partners.roster_preview":     ("GET",  [LOGIN, 403, 403, 403, 200, 200, 404]),
