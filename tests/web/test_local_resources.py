@@ -51,12 +51,15 @@ def test_the_partners_card_shows_on_crisis_weeks_for_its_trainees_and_the_nation
     assert "DCF Child-at-Risk Hotline" not in ordinary  # not a crisis week: the card is not on the page...
     assert "Local crisis line (Massachusetts):</strong> Boston Emergency Services Team" in ordinary  # ...the footer is
     assert "DCF Child-at-Risk Hotline" in text(own, "/resources")
+    talk = text(own, "/wellbeing/talk")  # the route to a person today names the local line beside 988
+    assert "Your local mobile crisis line, from" in talk and "Boston Emergency Services Team: 1-800-981-4357" in talk
 
     other = signed_in(app, outsider)
     page = text(other, f"/cohorts/{cid}/weeks/9")
     assert "Crisis and reporting lines" in page and "Your organization has not set its local lines" in page
     assert "Boston Emergency Services Team" not in page and "DCF" not in page
     assert 'href="tel:18664887386"' in page and "741741" in page and 'href="tel:18006624357"' in page
+    assert "Your local mobile crisis line" not in text(other, "/wellbeing/talk")
 
 
 def test_another_organizations_admin_cannot_see_or_edit_the_card(app, roleplay_cohort, db):
