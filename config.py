@@ -92,6 +92,8 @@ class Config:
     ISSUER_KEY_DIR = os.environ.get("ISSUER_KEY_DIR", str(BASE_DIR / "instance" / "issuer-keys"))
     ISSUER_KEY_AUTOCREATE = _bool("ISSUER_KEY_AUTOCREATE", False)
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
+    #: verify look-ups that find nothing, per serial pattern (e.g. TMC-2026-), from all addresses together
+    VERIFY_MISS_RATE_LIMIT = os.environ.get("VERIFY_MISS_RATE_LIMIT", "300 per hour")
     #: the background job queue: an embedded SQLite file (one node), or redis://host:6379/0 (several nodes)
     JOBS_URL = os.environ.get("JOBS_URL", f"sqlite:///{BASE_DIR / 'instance' / 'jobs.db'}")
     HSTS_MAX_AGE = 0  # production sends Strict-Transport-Security (below); development serves plain HTTP

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from limits import parse as parse_limit
 from sqlalchemy.orm import contains_eager
 
 from app import policy
@@ -36,6 +39,26 @@ def _settings() -> services.IssuerSettings:
 
 def _verify_limit() -> str:
     return current_app.config["VERIFY_RATE_LIMIT"]
+
+
+#: "TMC-2026-" of "TMC-2026-AB3D-9XYZ": the part of a serial a guesser cannot vary
+_SERIAL_PATTERN = re.compile(r"^([A-Z][A-Z0-9]*-\d{4})-")
+
+
+def _verify_miss_limit() -> str:
+    return current_app.config["VERIFY_MISS_RATE_LIMIT"]
+
+
+def _too_many_misses() -> bool:
+    """Look-ups that find nothing are also counted per reference pattern, whatever address they come from, so
+    guessing serials from many addresses is slowed as much as from one. Only misses are counted and refused:
+    a real certificate always verifies, so nobody can lock an employer out by spending the count."""
+    if not limiter.enabled:
+        return False
+    ref = str((request.view_args or {}).get("reference", "")).upper()
+    match = _SERIAL_PATTERN.match(ref)
+    pattern = match.group(1) if match else ("uuid" if len(ref) == 36 else "other")
+    return not limiter.limiter.hit(parse_limit(_verify_miss_limit()), "verify-miss", pattern)
 
 
 def _verify_url(cert: Certificate) -> str:
@@ -117,6 +140,8 @@ def credential_jwt(cert_uuid: str):
 def verify(reference: str):
     cert = services.find(reference)
     if cert is None:
+        if _too_many_misses():
+            return render_template("certificates/verify_unknown.html", slowed=True), 429, {"Retry-After": "3600"}
         return render_template("certificates/verify_unknown.html"), 404
     return render_template("certificates/verify.html", cert=cert, state=cert.state_on(utcnow().date()))
 

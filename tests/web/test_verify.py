@@ -339,3 +339,42 @@ def test_any_upload_gets_an_answer(app, db, head, body):
     verdict = verification.check_upload(head + body, trusted=set(), today=datetime.now(UTC).date(),
                                         base_url="http://localhost")
     assert verdict.message and not verdict.ok
+
+
+def test_guessing_serials_from_many_addresses_is_slowed_per_pattern(app, nearly_complete, db):
+    """Misses count per serial pattern whatever the address; a real certificate still verifies meanwhile."""
+    from app import create_app
+    from app.certificates import services
+    from app.extensions import db as _db
+    from config import TestingConfig
+    from tests.conftest import issuer_settings
+
+    nc = nearly_complete
+    services.sign_conduct(nc["trainee"], nc["cohort"])
+    services.final_signoff(nc["trainee"], nc["cohort"], nc["lead"])
+    cert = services.issue_due([nc["trainee"].id], issuer_settings(app))[0]
+    db.session.commit()
+    prefix = cert.serial.rsplit("-", 2)[0]
+
+    class Limited(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
+        ISSUER_KEY_DIR = app.config["ISSUER_KEY_DIR"]
+        RATELIMIT_ENABLED = True
+        RATELIMIT_STORAGE_URI = "memory://"
+        VERIFY_RATE_LIMIT = "1000 per minute"
+        VERIFY_MISS_RATE_LIMIT = "3 per hour"
+
+    limited = create_app(Limited)
+    client = limited.test_client()
+    try:
+        answers = [client.get(f"/verify/{prefix}-AAAA-{n:04d}", environ_base={"REMOTE_ADDR": f"198.51.100.{n}"})
+                   for n in range(5)]
+        assert [a.status_code for a in answers] == [404, 404, 404, 429, 429]
+        assert "paused for an hour" in answers[-1].get_data(as_text=True)
+        found = client.get(f"/verify/{cert.serial}", environ_base={"REMOTE_ADDR": "198.51.100.77"})
+        assert found.status_code == 200  # a real certificate still verifies: the count cannot lock employers out
+        other = client.get("/verify/OTHER-2026-AAAA-0001", environ_base={"REMOTE_ADDR": "198.51.100.9"})
+        assert other.status_code == 404  # another pattern is counted on its own
+    finally:
+        with limited.app_context():
+            _db.engine.dispose()
