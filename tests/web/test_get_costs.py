@@ -43,9 +43,9 @@ CEILINGS: dict[tuple[str, str], int] = {
     ("certificates.mine", "trainee"): 24,
     # the cohort's load factors (supervision against plan, overdue work) run the engine for the cohort (issue 22)
     # "Your data" counts what is held in each registered table, one statement per table (issue 16); the
-    # erasure page shows the same counts before the admin confirms
-    **{("privacy.mine", p): 44 for p in ("trainee", "instructor", "supervisor", "org_admin", "admin", "other_org")},
-    ("privacy.erase", "admin"): 45,
+    # erasure page shows the same counts before the admin confirms (+2: LTI identities and links, issue 21)
+    **{("privacy.mine", p): 46 for p in ("trainee", "instructor", "supervisor", "org_admin", "admin", "other_org")},
+    ("privacy.erase", "admin"): 47,
     ("wellbeing.cohort_signals", "org_admin"): 23,
     ("wellbeing.cohort_signals", "admin"): 23,
     # + sessions with each supervisor's credential, role-play minutes and the competencies (issue 14)
