@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Flask, request
+from flask import Flask, request, session
 from flask_login import current_user
 
 from app.extensions import csrf, db, limiter, login_manager, migrate
@@ -51,6 +51,9 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    from app.lti.session_cookie import LaunchSessionInterface
+
+    app.session_interface = LaunchSessionInterface()
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -82,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from app.discuss import bp as discuss_bp
     from app.exceptions.routes import bp as exceptions_bp
     from app.learn import bp as learn_bp
+    from app.lti import bp as lti_bp
     from app.main import bp as main_bp
     from app.partners import bp as partners_bp
     from app.privacy.routes import bp as privacy_bp
@@ -91,7 +95,7 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (main_bp, auth_bp, courses_bp, cohorts_bp, learn_bp, supervision_bp, certificates_bp, roleplay_bp,
                discuss_bp, admin_bp, partners_bp, api_bp, catalog_bp, exceptions_bp, wellbeing_bp,
-               privacy_bp):
+               privacy_bp, lti_bp):
         app.register_blueprint(bp)
 
 
@@ -109,14 +113,18 @@ def register_request_hooks(app: Flask) -> None:
     @app.after_request
     def security_headers(response):
         h = response.headers
+        # a session started by an LTI launch is shown inside its LMS's page, and only there
+        embedders = session.get("lti_frame_ancestors") or []
         h.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+            "object-src 'none'; base-uri 'self'; form-action 'self'; "
+            f"frame-ancestors {' '.join(embedders) if embedders else chr(39) + 'none' + chr(39)}",
         )
         h.setdefault("X-Content-Type-Options", "nosniff")
         h.setdefault("Referrer-Policy", "same-origin")
-        h.setdefault("X-Frame-Options", "DENY")
+        if not embedders:
+            h.setdefault("X-Frame-Options", "DENY")
         if app.config.get("HSTS_MAX_AGE"):
             h.setdefault("Strict-Transport-Security", f"max-age={app.config['HSTS_MAX_AGE']}; includeSubDomains")
         if current_user.is_authenticated and request.endpoint != "static":
