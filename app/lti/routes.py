@@ -3,6 +3,7 @@ choice of cohort. Platform admins' registration pages are in admin_routes.py."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -14,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import audit, policy
 from app.auth.services import record_login
+from app.db import utcnow
 from app.errors import DomainError
 from app.extensions import csrf, db
 from app.guards import guard, not_found_unless
@@ -74,6 +76,8 @@ def launch():
     platform = conf.platform
     if claims.get(MESSAGE_TYPE) != RESOURCE_LAUNCH:
         return refused("message_type", "This kind of launch is not supported.", 400, platform=platform, claims=claims)
+    # a nonce older than any id_token that could carry it is no longer needed to refuse a replay
+    db.session.execute(sa.delete(LtiNonce).where(LtiNonce.used_at < utcnow() - timedelta(days=1)))
     db.session.add(LtiNonce(issuer=platform.issuer, nonce=claims["nonce"]))
     try:
         db.session.flush()

@@ -6,6 +6,8 @@ registered by several organizations with their own client ids. Inactive registra
 
 from __future__ import annotations
 
+import time
+
 import jwt
 import requests
 import sqlalchemy as sa
@@ -26,6 +28,8 @@ from app.models import LtiPlatform
 CLOCK_SKEW = 60
 #: how long the browser has between the login initiation and the launch
 LAUNCH_SECONDS = 300
+#: the longest an id_token may still be valid when it arrives; used nonces are kept longer than this
+MAX_TOKEN_SECONDS = 3600
 COOKIE_PATH = "/lti/"
 
 
@@ -148,6 +152,9 @@ class ToolLaunch(FlaskMessageLaunch):
                        options={"require": ["exp", "iat", "aud", "iss", "sub", "nonce"]})
         except jwt.InvalidTokenError as e:
             raise LtiException(f"Can't decode id_token: {e}") from e
+        exp = self._jwt.get("body", {}).get("exp")
+        if not isinstance(exp, int | float) or exp > time.time() + MAX_TOKEN_SECONDS + CLOCK_SKEW:
+            raise LtiException("The id_token is valid for too long: treated as expired")
         return self
 
     @property

@@ -148,6 +148,7 @@ def test_a_launch_beyond_the_seats_is_refused_with_a_clear_page(world):
 
 HOSTILE = {
     "expired": (Launch(expires_in=-600), "expired"),
+    "valid for a year": (Launch(expires_in=365 * 86400), "expired"),
     "wrong audience": (Launch(extra_claims={"aud": "another-tool"}), "unknown_platform"),
     "unknown deployment": (Launch(extra_claims={
         "https://purl.imsglobal.org/spec/lti/claim/deployment_id": "dep-unknown"}), "unknown_deployment"),
@@ -219,11 +220,11 @@ def test_role_escalation_in_the_claims_is_refused(world):
     assert refusals() == ["role_changed", "instructor_not_allowed"]
 
 
-def test_the_tool_key_set_publishes_the_current_and_previous_key(app, client):
+def test_the_tool_key_set_publishes_the_current_and_previous_key(app, client, runner):
     from app.lti import keys
 
     first = client.get("/lti/jwks.json").get_json()["keys"]
-    keys.rotate(app.config["ISSUER_KEY_DIR"])
+    assert "the previous one" in runner.invoke(args=["lti", "rotate-key"]).output
     after = client.get("/lti/jwks.json").get_json()["keys"]
     assert len(after) == 2 and after[1]["kid"] == first[0]["kid"] and after[0]["kid"] != first[0]["kid"]
     keys.rotate(app.config["ISSUER_KEY_DIR"])
