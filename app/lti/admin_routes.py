@@ -30,6 +30,7 @@ def _values(form: PlatformForm) -> dict:
             "issuer": form.issuer.data.strip(), "client_id": form.client_id.data.strip(),
             "deployment_ids": form.deployment_list(), "auth_login_url": form.auth_login_url.data.strip(),
             "auth_token_url": form.auth_token_url.data.strip(), "key_set_url": form.key_set_url.data.strip(),
+            "lms_url": (form.lms_url.data or "").strip() or None,
             "allow_instructors": form.allow_instructors.data, "is_active": form.is_active.data}
 
 

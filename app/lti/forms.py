@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField, URLField
-from wtforms.validators import URL, DataRequired, Length, ValidationError
+from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
 from app.forms import Form
 
@@ -23,6 +23,10 @@ class PlatformForm(Form):
     auth_login_url = URLField("Authentication request URL", validators=_url("authentication request URL"))
     auth_token_url = URLField("Access token URL", validators=_url("access token URL"))
     key_set_url = URLField("Public keyset URL", validators=_url("public keyset URL"))
+    lms_url = URLField("The LMS's own address", validators=[
+        Optional(), URL(require_tld=False, message="Enter the LMS's address as a full URL."), Length(max=500)],
+        description="Where its course pages are, if not at the issuer's address (Canvas cloud: your Canvas's "
+                    "address, e.g. https://yourschool.instructure.com). Only these pages may show the course.")
     allow_instructors = BooleanField("Instructors in the LMS course teach the linked cohort")
     is_active = BooleanField("Launches accepted", default=True)
     submit = SubmitField("Save")

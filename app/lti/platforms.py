@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import LtiPlatform, Organization, User
 
 FIELDS = ("name", "issuer", "client_id", "deployment_ids", "auth_login_url", "auth_token_url", "key_set_url",
-          "allow_instructors", "is_active")
+          "lms_url", "allow_instructors", "is_active")
 
 
 class PlatformRefused(DomainError):

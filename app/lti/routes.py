@@ -116,9 +116,9 @@ def _reason(exc: Exception) -> str:
 
 
 def _origins(platform: LtiPlatform) -> list[str]:
-    """Where this platform's pages embed ours: its issuer's and login endpoint's origins."""
+    """Where this platform's pages embed ours: its own address's, its issuer's and login endpoint's origins."""
     out = []
-    for url in (platform.issuer, platform.auth_login_url):
+    for url in (platform.lms_url or "", platform.issuer, platform.auth_login_url):
         parts = urlsplit(url)
         if parts.scheme in ("http", "https") and parts.netloc:
             out.append(f"{parts.scheme}://{parts.netloc}")
@@ -141,7 +141,7 @@ def set_up_link(link_id: int):
     cohorts = list(db.session.scalars(sa.select(Cohort).where(
         Cohort.organization_id == link.platform.organization_id).order_by(Cohort.start_date.desc(), Cohort.id)))
     form = LinkSetupForm()
-    form.cohort_id.choices = [(c.id, f"{c.name} (starts {c.start_date:%b %-d, %Y})") for c in cohorts]
+    form.cohort_id.choices = [(c.id, f"{c.name} (starts {c.start_date.isoformat()})") for c in cohorts]
     if form.validate_on_submit():
         cohort = next(c for c in cohorts if c.id == form.cohort_id.data)
         services.map_link(link, cohort, actor=current_user, ip=request.remote_addr)

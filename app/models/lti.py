@@ -32,6 +32,9 @@ class LtiPlatform(db.Model):
     auth_login_url: Mapped[str] = mapped_column(sa.String(500))
     auth_token_url: Mapped[str] = mapped_column(sa.String(500))
     key_set_url: Mapped[str] = mapped_column(sa.String(500))
+    #: the LMS's own address, where its course pages (and so the iframe) are, when it differs from the issuer's
+    #: (Canvas cloud: the issuer is canvas.instructure.com, pages are on the customer's domain)
+    lms_url: Mapped[str | None] = mapped_column(sa.String(500))
     #: whether the LMS's Instructor role makes an instructor of the linked cohort (else such launches are refused)
     allow_instructors: Mapped[bool] = mapped_column(default=False)
     is_active: Mapped[bool] = mapped_column(default=True)

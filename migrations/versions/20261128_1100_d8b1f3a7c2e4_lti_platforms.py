@@ -28,6 +28,7 @@ def upgrade():
         sa.Column('auth_login_url', sa.String(length=500), nullable=False),
         sa.Column('auth_token_url', sa.String(length=500), nullable=False),
         sa.Column('key_set_url', sa.String(length=500), nullable=False),
+        sa.Column('lms_url', sa.String(length=500), nullable=True),
         sa.Column('allow_instructors', sa.Boolean(), nullable=False),
         sa.Column('is_active', sa.Boolean(), nullable=False),
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),

@@ -29,7 +29,8 @@ ISSUER = "https://lms.example.org"
 
 def register(org, lms: Lms, *, allow_instructors: bool = True, client_id: str = "tool-client") -> LtiPlatform:
     platform = LtiPlatform(organization_id=org.id, name="Partner Moodle", issuer=ISSUER, client_id=client_id,
-                           deployment_ids=["dep-1"], allow_instructors=allow_instructors, **lms.urls)
+                           deployment_ids=["dep-1"], allow_instructors=allow_instructors,
+                           lms_url="https://harbor.lms.example/course/view.php?id=3", **lms.urls)
     _db.session.add(platform)
     _db.session.commit()
     return platform
@@ -80,7 +81,8 @@ def test_a_learner_launch_signs_in_a_new_trainee_enrolls_them_and_opens_the_coho
     page = follow(world, answer)
     assert page.status_code == 200
     assert "Spring cohort" in page.text
-    assert f"frame-ancestors {ISSUER} http://127.0.0.1" in page.headers["Content-Security-Policy"]
+    assert page.headers["Content-Security-Policy"].endswith(
+        f"frame-ancestors https://harbor.lms.example {ISSUER} {world['lms'].base}")
     assert "X-Frame-Options" not in page.headers
     _db.session.rollback()
     identity = _db.session.scalar(sa.select(LtiIdentity).where(LtiIdentity.subject == "learner-7"))

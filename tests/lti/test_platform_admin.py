@@ -11,7 +11,8 @@ from tests.conftest import csrf_token
 FORM = {"name": "Org A Moodle", "issuer": "https://moodle.example.org", "client_id": "abc123",
         "deployment_ids": "1\n2\n1", "auth_login_url": "https://moodle.example.org/mod/lti/auth.php",
         "auth_token_url": "https://moodle.example.org/mod/lti/token.php",
-        "key_set_url": "https://moodle.example.org/mod/lti/certs.php", "allow_instructors": "y", "is_active": "y"}
+        "key_set_url": "https://moodle.example.org/mod/lti/certs.php", "allow_instructors": "y", "is_active": "y",
+        "lms_url": ""}
 
 
 def test_an_admin_registers_a_platform_and_sees_the_urls_to_paste(people, login_as):
