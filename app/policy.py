@@ -417,9 +417,7 @@ def lti_platform(_user: Any) -> bool:
 
 
 def can_set_up_lti_link(user: Any, link: Any) -> bool:
-    """Which cohort an LMS link opens: an instructor of the link's organization (they arrived through a launch
-    as the LMS course's instructor), or a platform admin; only while the link opens none."""
-    if getattr(link, "cohort_id", None) is not None:
-        return False
+    """Which cohort an LMS link opens (chosen once): an instructor of the link's organization (they arrived
+    through a launch as the LMS course's instructor), or a platform admin."""
     return has_role(user, Role.ADMIN) or (has_role(user, Role.INSTRUCTOR)
                                           and same_org(user, link.platform.organization_id))

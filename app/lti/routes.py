@@ -69,7 +69,7 @@ def launch():
     try:
         with message.http:
             claims = message.get_launch_data()
-    except (LtiException, KeyError, TypeError, ValueError) as exc:
+    except (LtiException, AttributeError, KeyError, TypeError, ValueError) as exc:
         current_app.logger.info("LTI launch refused: %s", exc)
         return refused(_reason(exc), "This launch could not be verified. Go back to your course in the learning "
                        "system and open the link again.", 400, platform=conf.platform, claims=message.claims())
@@ -88,6 +88,9 @@ def launch():
         admitted = services.admit(platform, claims, ip=request.remote_addr)
     except services.LaunchRefused as exc:
         return refused(exc.reason, exc.message, exc.status, platform=platform, claims=claims)
+    except IntegrityError:  # the same person's other launch, at the same moment, created them first
+        return refused("concurrent", "Another launch of yours was in progress. Open the link again.", 409,
+                       platform=platform, claims=claims)
     except DomainError as exc:
         return refused("refused", str(exc), 403, platform=platform, claims=claims)
     if admitted.destination == "unlinked":
@@ -135,7 +138,7 @@ def jwks():
 @guard(policy.signed_in)
 def set_up_link(link_id: int):
     link = db.session.get(LtiResourceLink, link_id)
-    not_found_unless(link is not None and (policy.can_set_up_lti_link(current_user, link) or link.cohort_id))
+    not_found_unless(link is not None and policy.can_set_up_lti_link(current_user, link))
     if link.cohort_id is not None:
         return redirect(url_for("cohorts.show", cohort_id=link.cohort_id))
     cohorts = list(db.session.scalars(sa.select(Cohort).where(
@@ -146,5 +149,5 @@ def set_up_link(link_id: int):
         cohort = next(c for c in cohorts if c.id == form.cohort_id.data)
         services.map_link(link, cohort, actor=current_user, ip=request.remote_addr)
         db.session.commit()
-        return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+        return redirect(url_for("cohorts.show", cohort_id=link.cohort_id))
     return render_template("lti/link_setup.html", link=link, form=form, cohorts=cohorts)

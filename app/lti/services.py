@@ -180,12 +180,15 @@ def add_instructor(link: LtiResourceLink, user: User, *, ip: str | None = None) 
 
 
 def map_link(link: LtiResourceLink, cohort, *, actor: User, ip: str | None = None) -> None:
-    """The first instructor's choice: this LMS link opens this cohort (of the platform's organization)."""
+    """The first instructor's choice: this LMS link opens this cohort (of the platform's organization). Two
+    instructors choosing at once: the first choice stands."""
     if cohort.organization_id != link.platform.organization_id:
         raise LaunchRefused("other_organization", "Choose one of your organization's cohorts.", 404)
-    link.cohort_id = cohort.id
-    db.session.flush()
+    chosen = db.session.execute(sa.update(LtiResourceLink).where(
+        LtiResourceLink.id == link.id, LtiResourceLink.cohort_id.is_(None)).values(cohort_id=cohort.id)
+        .execution_options(synchronize_session=False)).rowcount
     db.session.refresh(link)
-    audit.record("lti.link_mapped", link, actor=actor, ip=ip, after={"cohort_id": cohort.id})
+    if chosen:
+        audit.record("lti.link_mapped", link, actor=actor, ip=ip, after={"cohort_id": cohort.id})
     if actor.role is Role.INSTRUCTOR:
         add_instructor(link, actor, ip=ip)

@@ -43,7 +43,9 @@ class DbToolConf(ToolConfAbstract):
     def check_iss_has_many_clients(self, iss: str) -> bool:
         return True
 
-    def _platform(self, iss: str, client_id: str | None) -> LtiPlatform | None:
+    def _platform(self, iss, client_id) -> LtiPlatform | None:
+        if not isinstance(iss, str) or not isinstance(client_id, str | None):
+            return None  # claims of another shape than a registration's
         stmt = sa.select(LtiPlatform).where(LtiPlatform.issuer == iss, LtiPlatform.is_active.is_(True))
         if client_id:
             return db.session.scalar(stmt.where(LtiPlatform.client_id == client_id))

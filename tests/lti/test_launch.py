@@ -231,3 +231,19 @@ def test_the_tool_key_set_publishes_the_current_and_previous_key(app, client, ru
     assert len(after) == 2 and after[1]["kid"] == first[0]["kid"] and after[0]["kid"] != first[0]["kid"]
     keys.rotate(app.config["ISSUER_KEY_DIR"])
     assert first[0]["kid"] not in {k["kid"] for k in client.get("/lti/jwks.json").get_json()["keys"]}
+
+
+def test_a_forged_launch_of_any_shape_answers_a_plain_page(world, client):
+    import base64
+    import json
+
+    def part(value) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+    client.set_cookie("lti1p3-state-x", "state-x", path="/lti/")
+    for body in ([1, 2], {"iss": ["a"], "aud": {"b": 1}}, {"iss": ISSUER, "aud": [7]}, "text"):
+        answer = client.post("/lti/launch", data={"state": "state-x",
+                                                  "id_token": f"{part({'alg': 'RS256', 'kid': 'k'})}.{part(body)}.x"})
+        assert answer.status_code == 400, body
+        assert "This launch was refused" in answer.get_data(as_text=True)
+    assert counts() == (0, 0, 0)
