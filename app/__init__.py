@@ -105,6 +105,13 @@ def register_cli(app: Flask) -> None:
     register(app)
 
 
+def content_security_policy(frame_ancestors: list[str] | None = None) -> str:
+    """Every page's policy; only the origins given (an LTI platform's) may frame it, by default none."""
+    ancestors = " ".join(frame_ancestors or ["'none'"])
+    return ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
+            f"base-uri 'self'; form-action 'self'; frame-ancestors {ancestors}")
+
+
 def register_request_hooks(app: Flask) -> None:
     from app.inputs import refuse_hostile_text
 
@@ -115,15 +122,10 @@ def register_request_hooks(app: Flask) -> None:
         h = response.headers
         # a session started by an LTI launch is shown inside its LMS's page, and only there
         embedders = session.get("lti_frame_ancestors") or []
-        h.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "object-src 'none'; base-uri 'self'; form-action 'self'; "
-            f"frame-ancestors {' '.join(embedders) if embedders else chr(39) + 'none' + chr(39)}",
-        )
+        h.setdefault("Content-Security-Policy", content_security_policy(embedders))
         h.setdefault("X-Content-Type-Options", "nosniff")
         h.setdefault("Referrer-Policy", "same-origin")
-        if not embedders:
+        if h["Content-Security-Policy"].endswith("frame-ancestors 'none'"):
             h.setdefault("X-Frame-Options", "DENY")
         if app.config.get("HSTS_MAX_AGE"):
             h.setdefault("Strict-Transport-Security", f"max-age={app.config['HSTS_MAX_AGE']}; includeSubDomains")

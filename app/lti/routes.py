@@ -7,13 +7,13 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 from pylti1p3.contrib.flask import FlaskRequest
 from pylti1p3.exception import LtiException, OIDCException
 from sqlalchemy.exc import IntegrityError
 
-from app import audit, policy
+from app import audit, content_security_policy, policy
 from app.auth.services import record_login
 from app.db import utcnow
 from app.errors import DomainError
@@ -30,7 +30,12 @@ MESSAGE_TYPE = "https://purl.imsglobal.org/spec/lti/claim/message_type"
 
 
 def plain(title: str, message: str, status: int = 200):
-    return render_template("lti/plain.html", title=title, message=message), status
+    """A page with no action and nothing personal on it, shown inside any registered LMS's iframe."""
+    response = make_response(render_template("lti/plain.html", title=title, message=message), status)
+    platforms = db.session.scalars(sa.select(LtiPlatform).where(LtiPlatform.is_active.is_(True)))
+    response.headers["Content-Security-Policy"] = content_security_policy(
+        list(dict.fromkeys(o for p in platforms for o in _origins(p))))
+    return response
 
 
 def refused(reason: str, message: str, status: int, *, platform: LtiPlatform | None = None, claims=None):
@@ -71,7 +76,12 @@ def launch():
             claims = message.get_launch_data()
     except (LtiException, AttributeError, KeyError, TypeError, ValueError) as exc:
         current_app.logger.info("LTI launch refused: %s", exc)
-        return refused(_reason(exc), "This launch could not be verified. Go back to your course in the learning "
+        reason = _reason(exc)
+        if reason == "state" and request.headers.get("Sec-Fetch-Dest") == "iframe":
+            return refused(reason, "Your browser blocks this site's cookies inside your learning system's page, so "
+                           "the course cannot open here. Ask your learning system's administrator to open this "
+                           "tool in a new window, or allow this site's cookies.", 400, claims=message.claims())
+        return refused(reason, "This launch could not be verified. Go back to your course in the learning "
                        "system and open the link again.", 400, platform=conf.platform, claims=message.claims())
     platform = conf.platform
     if claims.get(MESSAGE_TYPE) != RESOURCE_LAUNCH:

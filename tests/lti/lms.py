@@ -7,6 +7,7 @@ id_token with lti1p3platform) -> the form post to the tool's launch URL.
 
 from __future__ import annotations
 
+import html
 import json
 import threading
 from dataclasses import dataclass, field
@@ -107,6 +108,7 @@ class Lms:
                              .set_launch_url(f"{tool}/lti/launch").set_platform_private_key(self.key)
                              .set_platform_public_key(public_pem(self.key)))
         self.plan = Launch()
+        self.browser = False  # the authentication endpoint answers the auto-submitting form a browser gets
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self):
@@ -127,16 +129,20 @@ class Lms:
 
             def do_GET(self):
                 url = urlsplit(self.path)
+                kind = "application/json"
                 if url.path == "/jwks":
-                    body = {"keys": lms.registration.get_jwks()}
+                    raw = json.dumps({"keys": lms.registration.get_jwks()}).encode()
+                elif url.path == "/auth" and lms.browser:
+                    raw, kind = lms.launch_form(lms.authenticate(dict(parse_qsl(url.query)))), "text/html"
                 elif url.path == "/auth":
-                    body = lms.authenticate(dict(parse_qsl(url.query)))
+                    raw = json.dumps(lms.authenticate(dict(parse_qsl(url.query)))).encode()
+                elif url.path == "/course":
+                    raw, kind = lms.course_page(), "text/html"
                 else:
                     self.send_error(404)
                     return
-                raw = json.dumps(body).encode()
                 self.send_response(200)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(raw)))
                 self.end_headers()
                 self.wfile.write(raw)
@@ -160,14 +166,28 @@ class Lms:
             launch.set_extra_claims(plan.extra_claims)
         return launch.lti_launch()
 
+    def preflight_url(self) -> str:
+        login = _Login(None, _Conf(registration=self.registration))
+        login.set_lti_message_hint(hint=self.plan.link_id)
+        return login.initiate_login(self.plan.sub)
+
+    def course_page(self) -> bytes:
+        """The LMS's course page: the tool's link opened in an iframe, as Moodle and Canvas embed it."""
+        src = html.escape(self.preflight_url())
+        return (f"<!doctype html><title>Staff training</title><h1>Staff training</h1>"
+                f'<iframe title="Peer support course" src="{src}" width="1000" height="700"></iframe>').encode()
+
+    @staticmethod
+    def launch_form(data: dict) -> bytes:
+        fields = "".join(f'<input type="hidden" name="{k}" value="{html.escape(data[k])}">' for k in ("id_token", "state"))
+        return (f'<!doctype html><form method="post" action="{html.escape(data["launch_url"])}">{fields}</form>'
+                "<script>document.forms[0].submit()</script>").encode()
+
     def launch(self, plan: Launch | None = None) -> tuple[requests.Response, dict]:
         """A whole launch as the browser goes through it; returns the tool's answer to the form post and the
         tool's cookies the browser holds."""
         self.plan = plan or Launch()
-        login = _Login(None, _Conf(registration=self.registration))
-        login.set_lti_message_hint(hint=self.plan.link_id)
-        preflight = login.initiate_login(self.plan.sub)
-        answer = requests.get(preflight, allow_redirects=False, timeout=10)
+        answer = requests.get(self.preflight_url(), allow_redirects=False, timeout=10)
         assert answer.status_code == 302, answer.text
         cookies = dict(answer.cookies)  # Secure cookies: sent by hand over the loopback's plain HTTP
         form = requests.get(answer.headers["Location"], timeout=10).json()
