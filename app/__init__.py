@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Flask, request
+from flask import Flask, request, session
 from flask_login import current_user
 
 from app.extensions import csrf, db, limiter, login_manager, migrate
@@ -51,6 +51,9 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    from app.lti.session_cookie import LaunchSessionInterface
+
+    app.session_interface = LaunchSessionInterface()
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -87,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from app.discuss.unsubscribe import bp as unsubscribe_bp
     from app.exceptions.routes import bp as exceptions_bp
     from app.learn import bp as learn_bp
+    from app.lti import bp as lti_bp
     from app.main import bp as main_bp
     from app.partners import bp as partners_bp
     from app.privacy.routes import bp as privacy_bp
@@ -97,7 +101,7 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (main_bp, auth_bp, courses_bp, cohorts_bp, learn_bp, supervision_bp, certificates_bp, roleplay_bp,
                discuss_bp, admin_bp, partners_bp, api_bp, catalog_bp, exceptions_bp, wellbeing_bp,
-               privacy_bp, unsubscribe_bp, resources_bp):
+               privacy_bp, unsubscribe_bp, resources_bp, lti_bp):
         app.register_blueprint(bp)
 
 
@@ -105,6 +109,13 @@ def register_cli(app: Flask) -> None:
     from app.cli import register
 
     register(app)
+
+
+def content_security_policy(frame_ancestors: list[str] | None = None) -> str:
+    """Every page's policy; only the origins given (an LTI platform's) may frame it, by default none."""
+    ancestors = " ".join(frame_ancestors or ["'none'"])
+    return ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
+            f"base-uri 'self'; form-action 'self'; frame-ancestors {ancestors}")
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -115,14 +126,13 @@ def register_request_hooks(app: Flask) -> None:
     @app.after_request
     def security_headers(response):
         h = response.headers
-        h.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
-        )
+        # a session started by an LTI launch is shown inside its LMS's page, and only there
+        embedders = session.get("lti_frame_ancestors") or []
+        h.setdefault("Content-Security-Policy", content_security_policy(embedders))
         h.setdefault("X-Content-Type-Options", "nosniff")
         h.setdefault("Referrer-Policy", "same-origin")
-        h.setdefault("X-Frame-Options", "DENY")
+        if h["Content-Security-Policy"].endswith("frame-ancestors 'none'"):
+            h.setdefault("X-Frame-Options", "DENY")
         if app.config.get("HSTS_MAX_AGE"):
             h.setdefault("Strict-Transport-Security", f"max-age={app.config['HSTS_MAX_AGE']}; includeSubDomains")
         if current_user.is_authenticated and request.endpoint != "static":

@@ -436,3 +436,18 @@ def can_erase(user: Any, person: Any) -> bool:
     """An admin erases someone else's personal data, once; never their own account (another admin does)."""
     return (can_process_data_requests(user) and getattr(person, "id", None) != user.id
             and getattr(person, "erased_at", None) is None)
+
+
+# LTI: partners' learning systems --------------------------------------------------------------
+
+def lti_platform(_user: Any) -> bool:
+    """The LTI login initiation, launch and key set: the LMS and the browser it sends, with no session here;
+    a launch is authenticated by the platform's signed id_token (app.lti)."""
+    return True
+
+
+def can_set_up_lti_link(user: Any, link: Any) -> bool:
+    """Which cohort an LMS link opens (chosen once): an instructor of the link's organization (they arrived
+    through a launch as the LMS course's instructor), or a platform admin."""
+    return has_role(user, Role.ADMIN) or (has_role(user, Role.INSTRUCTOR)
+                                          and same_org(user, link.platform.organization_id))

@@ -31,6 +31,9 @@ from app.models import (
     HoursStatement,
     JobRun,
     LiveSession,
+    LtiIdentity,
+    LtiPlatform,
+    LtiResourceLink,
     MailSuppression,
     Recording,
     RecordingView,
@@ -148,6 +151,16 @@ def build(nc: dict, app, db, upload_dir) -> dict:
     db.session.add(SeatChange(organization_id=org.id, delta=5, seat_limit_after=25, reason="Spring intake",
                               actor_id=person.id))
     factories.make_api_key(org, created_by_id=person.id)
+    # their organization's LMS knows them (an LTI identity) and they set up a link in it
+    lms = LtiPlatform(organization_id=org.id, name="Org Moodle", issuer="https://lms.example.org", client_id="c1",
+                      deployment_ids=["d1"], auth_login_url="https://lms.example.org/auth",
+                      auth_token_url="https://lms.example.org/token", key_set_url="https://lms.example.org/jwks")
+    db.session.add(lms)
+    db.session.flush()
+    db.session.add_all([LtiIdentity(platform_id=lms.id, issuer=lms.issuer, subject="lms-42", user_id=person.id),
+                        LtiIdentity(platform_id=lms.id, issuer=lms.issuer, subject="lms-43", user_id=other.id),
+                        LtiResourceLink(platform_id=lms.id, resource_link_id="week-1", title="Week 1",
+                                        cohort_id=cohort.id, created_by_id=person.id)])
 
     # a transcript share, a sign-in link, mail to them and about them, a bounce, audit entries about them
     shares.create_share(person, cohort, recipient="Acme Youth Services", days=30, now=utcnow())

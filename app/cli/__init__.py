@@ -1,4 +1,4 @@
-"""`flask` command groups: audit, backup, catalog, certificates, course, demo, discuss, jobs, mail, orgs, roleplay,
+"""`flask` command groups: audit, backup, catalog, certificates, course, demo, discuss, jobs, lti, mail, orgs, roleplay,
 supervision, users."""
 
 from flask import Flask
@@ -13,6 +13,7 @@ def register(app: Flask) -> None:
     from app.cli.demo import demo_cli
     from app.cli.discuss import discuss_cli
     from app.cli.jobs import jobs_cli
+    from app.cli.lti import lti_cli
     from app.cli.mail import mail_cli
     from app.cli.roleplay import roleplay_cli
     from app.cli.supervision import supervision_cli
@@ -20,7 +21,7 @@ def register(app: Flask) -> None:
 
     guard_downgrade()
     for group in (course_cli, demo_cli, mail_cli, supervision_cli, certificates_cli, roleplay_cli, discuss_cli,
-                  users_cli, orgs_cli, catalog_cli, jobs_cli, backup_cli, audit_cli):
+                  users_cli, orgs_cli, catalog_cli, jobs_cli, backup_cli, audit_cli, lti_cli):
         app.cli.add_command(group)
 
 

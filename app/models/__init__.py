@@ -35,6 +35,7 @@ from app.models.learning import (
     RecordingView,
     WeekUnlock,
 )
+from app.models.lti import LtiIdentity, LtiNonce, LtiPlatform, LtiResourceLink
 from app.models.mail import MailSuppression, OutboxMessage
 from app.models.notices import EventNotice
 from app.models.orgs import Cohort, CohortInstructor, Enrollment, EnrollmentStatus, Organization
@@ -75,6 +76,10 @@ from app.models.wellbeing import (
 )
 
 __all__ = [
+    "LtiIdentity",
+    "LtiNonce",
+    "LtiPlatform",
+    "LtiResourceLink",
     "Accommodation",
     "Deferral",
     "ExceptionKind",

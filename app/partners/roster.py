@@ -242,7 +242,7 @@ class Outcome:
     skipped: int
 
 
-def _lock_seats(org: Organization) -> None:
+def lock_seats(org: Organization) -> None:
     """Concurrent enrollments for one organization queue up here: a no-op update takes the row lock on
     PostgreSQL and the write lock on SQLite, so a seat count after it sees the other one's enrollments."""
     db.session.execute(sa.update(Organization).where(Organization.id == org.id)
@@ -255,7 +255,7 @@ def confirm(imp: RosterImport, org: Organization, *, actor: User, invitation: In
     """Enroll every valid row, all or nothing; rows with problems are left out and listed in the preview."""
     if imp.confirmed_at is not None:
         raise RosterRefused("This roster was already confirmed. Upload the file again to see what is left to do.")
-    _lock_seats(org)
+    lock_seats(org)
     preview = check(imp, org)
     if preview.count(ENROLL) == 0:
         raise RosterRefused("Nothing to enroll: every row is already enrolled or has a problem. Nothing changed.")
@@ -281,7 +281,7 @@ def enroll_one(org: Organization, cohort: Cohort, *, email: str, first_name: str
         raise RosterRefused("Choose one of your organization's cohorts.")
     row = {"line": 1, "email": email or "", "first_name": (first_name or "").strip(),
            "last_name": (last_name or "").strip(), "supervisor_email": "", "cohort": ""}
-    _lock_seats(org)
+    lock_seats(org)
     preview = check(RosterImport(organization_id=org.id, default_cohort_id=cohort.id, rows=[row]), org)
     (checked,) = preview.rows
     if checked.problems:

@@ -200,11 +200,25 @@ MATRIX = {
     "wellbeing.share":             ("POST", [LOGIN, 302, 403, 403, 403, 403, 403]),
     "wellbeing.withdraw_share":    ("POST", [LOGIN, 302, 403, 403, 403, 403, 403]),
     "wellbeing.shared_item":       ("GET",  [LOGIN, 200, 404, 200, 404, 404, 404]),
+    # LTI: the LMS's login initiation and launch answer a plain page to a request that is not one (no issuer,
+    # no state); the tool's key set is public; registrations are the platform admins'
+    "lti.login":                   ("GET",  [400, 400, 400, 400, 400, 400, 400]),
+    "lti.launch":                  ("POST", [400, 400, 400, 400, 400, 400, 400]),
+    "lti.jwks":                    ("GET",  [200, 200, 200, 200, 200, 200, 200]),
+    # which cohort an LMS link opens: the organization's instructors (this one has none) and platform admins
+    "lti.set_up_link":             ("GET",  [LOGIN, 404, 404, 404, 404, 200, 404]),
+    "lti.platform_list":           ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "lti.new_platform":            ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "lti.platform":                ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "lti.edit_platform":           ("GET",  [LOGIN, 403, 403, 403, 403, 200, 403]),
 }
 
 
 # where one argument name means different objects on different routes
 ARG_OVERRIDES = {
+    "lti.set_up_link": lambda people: {"link_id": _lti_link_id(people)},
+    "lti.platform": lambda people: {"platform_id": _lti_platform_id(people)},
+    "lti.edit_platform": lambda people: {"platform_id": _lti_platform_id(people)},
     "certificates.signoff": lambda people: {"user_id": people["trainee"].id},
     "certificates.verify": lambda people: {"reference": people["certificate"].serial},
     "certificates.key_status_list": lambda people: {"key_number": _issuer_key_number()},
@@ -284,6 +298,38 @@ def _issuer_key_number() -> int:
     from app.certificates import keys
 
     return keys.current_key(current_app.config["ISSUER_KEY_DIR"], create=True).number
+
+
+def _lti_platform_id(people) -> int:
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import LtiPlatform
+
+    found = db.session.scalar(sa.select(LtiPlatform.id).where(LtiPlatform.client_id == "c1"))
+    if found:
+        return found
+    platform = LtiPlatform(organization_id=people["org_a"].id, name="Org A Moodle", issuer="https://lms.example.org",
+                           client_id="c1", deployment_ids=["d1"], auth_login_url="https://lms.example.org/auth",
+                           auth_token_url="https://lms.example.org/token", key_set_url="https://lms.example.org/jwks")
+    db.session.add(platform)
+    db.session.commit()
+    return platform.id
+
+
+def _lti_link_id(people) -> int:
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import LtiResourceLink
+
+    found = db.session.scalar(sa.select(LtiResourceLink.id).where(LtiResourceLink.resource_link_id == "link-1"))
+    if found:
+        return found
+    link = LtiResourceLink(platform_id=_lti_platform_id(people), resource_link_id="link-1")
+    db.session.add(link)
+    db.session.commit()
+    return link.id
 
 
 def _url_args(people, endpoint: str = "") -> dict:
