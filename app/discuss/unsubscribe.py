@@ -26,7 +26,10 @@ def _serializer() -> URLSafeSerializer:
 
 
 def unsubscribe_url(user: User) -> str:
-    return url_for("unsubscribe.discussion_email", token=_serializer().dumps(user.id), _external=True)
+    """On the public address (PUBLIC_BASE_URL), built without a request: digests are made by a job."""
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    with current_app.test_request_context(base_url=base):
+        return url_for("unsubscribe.discussion_email", token=_serializer().dumps(user.id), _external=True)
 
 
 def headers_for(user: User) -> dict[str, str]:
