@@ -372,6 +372,16 @@ def can_use_circles(user: Any) -> bool:
     return has_role(user, Role.TRAINEE, Role.INSTRUCTOR)
 
 
+def can_open_circles(user: Any, cohort: Any, *, is_enrolled: bool, has_circles: bool) -> bool:
+    """A cohort's circles page: its current trainees and its instructors, when its program has circles."""
+    return has_circles and ((has_role(user, Role.TRAINEE) and is_enrolled) or is_cohort_staff(user, cohort))
+
+
+def can_read_circle(user: Any, circle: Any) -> bool:
+    """A circle's private thread: its members and its facilitator; nobody else (no admin of any kind)."""
+    return _authed(user) and (circle.facilitator_id == user.id or any(m.user_id == user.id for m in circle.members))
+
+
 def can_ask_for_support(user: Any) -> bool:
     return has_role(user, Role.TRAINEE)
 

@@ -19,15 +19,14 @@ from app.wellbeing.routes import bp
 def _cohort(cohort_id: int) -> tuple[Cohort, bool]:
     """The cohort, when the current person is its trainee or instructor and its program has circles."""
     cohort = db.session.get(Cohort, cohort_id) or abort(404)
-    enrolled = current_user.id in circles.current_trainee_ids(cohort)
-    teaches = policy.is_cohort_staff(current_user, cohort)
-    not_found_unless((enrolled or teaches) and circles.mode(cohort) != "off")
-    return cohort, teaches
+    not_found_unless(policy.can_open_circles(current_user, cohort, has_circles=circles.mode(cohort) != "off",
+                                             is_enrolled=current_user.id in circles.current_trainee_ids(cohort)))
+    return cohort, policy.is_cohort_staff(current_user, cohort)
 
 
 def _circle(circle_id: int) -> PeerCircle:
     circle = db.session.get(PeerCircle, circle_id) or abort(404)
-    not_found_unless(circles.can_read(current_user, circle))
+    not_found_unless(policy.can_read_circle(current_user, circle))
     return circle
 
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from app import audit
+from app import audit, policy
 from app.db import utcnow
 from app.errors import DomainError
 from app.extensions import db
@@ -67,12 +67,6 @@ def circle_of(user: User, cohort: Cohort) -> PeerCircle | None:
 
 def is_member(user: User, circle: PeerCircle) -> bool:
     return any(m.user_id == user.id for m in circle.members)
-
-
-def can_read(user: User, circle: PeerCircle) -> bool:
-    """Members and the facilitator; nobody else."""
-    return bool(getattr(user, "is_authenticated", False)) and (
-        circle.facilitator_id == user.id or is_member(user, circle))
 
 
 def _name(name: str) -> str:
@@ -168,7 +162,7 @@ def posts(circle: PeerCircle) -> list[CirclePost]:
 
 
 def add_post(circle: PeerCircle, author: User, body: str) -> CirclePost:
-    if not can_read(author, circle):
+    if not policy.can_read_circle(author, circle):
         raise CircleRefused("Only the circle's members and facilitator write here.")
     body = (body or "").strip()
     if not body:
